@@ -1,0 +1,40 @@
+# sciml.cpp: the two commands of the README.
+#   make demo   install what is missing, build and run the demo
+#   make test   install what is missing, build and run all tests
+# Also: make test-sanitize (ASan + UBSan), make bench (races the competitors), make install PREFIX=...
+JOBS ?= $(shell nproc)
+BUILD ?= build
+PREFIX ?= /usr/local
+
+.PHONY: demo test test-sanitize bench install deps clean
+
+deps:
+	@scripts/deps.sh core
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+
+demo: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target demo
+	./$(BUILD)/examples/demo
+
+test: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-sanitize: deps
+	cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DSCIML_SANITIZE=ON -DSCIML_BUILD_EXAMPLES=OFF
+	cmake --build $(BUILD)-asan -j $(JOBS)
+	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
+
+bench:
+	@scripts/deps.sh bench
+	cmake -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=Release -DSCIML_BUILD_BENCH=ON -DSCIML_BUILD_TESTS=OFF
+	cmake --build $(BUILD)-bench -j $(JOBS)
+	./$(BUILD)-bench/bench/nonstiff/bench_nonstiff --out docs/benchmarks.md
+
+install: deps $(BUILD)/CMakeCache.txt
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-bench

@@ -1,0 +1,196 @@
+// The one generic explicit Runge–Kutta step. `ExplicitRK<Tableau>` is the algorithm type (Tsit5, Vern9, ...
+// are aliases); `detail::ERK<Tableau>` holds the step, error estimate, extra dense stages and interpolant,
+// all SCIML_HD, allocation-free, unrolled at compile time over the constexpr tableau (zero entries vanish).
+#pragma once
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <utility>
+#include "../../config.hpp"
+#include "../../controller/step_controller.hpp"
+#include "../../core/state.hpp"
+#include "../../problem/ode_problem.hpp"
+
+namespace sciml {
+
+namespace detail {
+// Controller defaults of an explicit RK method; specialised where the method's authors give others.
+template <class Tab>
+struct erk_controller_defaults {
+  static StepController get() {
+    const double p = Tab::order;
+    return {StepController::Kind::PI, 7.0 / (10.0 * p), 2.0 / (5.0 * p), 0.0, 0.2, 10.0, 0.9};
+  }
+};
+}  // namespace detail
+
+template <class Tab>
+struct ExplicitRK {
+  using tableau = Tab;
+  static constexpr int order = Tab::order;
+  static constexpr bool is_adaptive = Tab::embedded_order > 0;
+  static constexpr const char* name() { return Tab::name; }
+  static StepController default_controller() { return detail::erk_controller_defaults<Tab>::get(); }
+};
+
+namespace detail {
+
+// Absolute tolerance (scalar or per component) and relative tolerance, as the step sees them.
+template <class R>
+struct TolView {
+  R abstol;
+  const R* abstol_vec;  // nullptr: use abstol
+  R reltol;
+  SCIML_HD R atol(std::size_t i) const { return abstol_vec ? abstol_vec[i] : abstol; }
+};
+
+template <class Tab>
+struct ERK {
+  static constexpr int S = Tab::stages;
+  static constexpr int E = Tab::extra_stages;
+  static constexpr int TOT = Tab::total;
+  static constexpr int D = Tab::interp_degree;
+  // Does the error estimate need f at the new point (FSAL methods, RK4)? Then it is evaluated before the
+  // accept/reject decision; otherwise only after acceptance.
+  static constexpr bool fsal_error = Tab::btilde[S - 1] != 0.0;
+  static constexpr bool has_second_estimate = requires { Tab::btilde3; };
+
+  static_assert(Tab::c.size() == TOT, "tableau: c must have stages + extra_stages entries");
+  static_assert(Tab::a.size() == TOT * (TOT - 1) / 2, "tableau: a must hold the strict lower triangle");
+  static_assert(Tab::btilde.size() == S, "tableau: btilde must have `stages` entries");
+  static_assert(Tab::bi.size() == std::size_t(TOT * D), "tableau: bi must have total * interp_degree entries");
+
+  static constexpr int tri(int i) { return i * (i - 1) / 2; }
+
+  // out = u + h * sum_{j<I} a[I][j] k[j], one pass over the state.
+  template <int I, class State, class K, class T>
+  SCIML_HD SCIML_INLINE static void combine(State& out, const State& u, const K& k, T h) {
+    using S_ = scalar_t<State>;
+    using R = real_t<S_>;
+    const std::size_t n = state_size(u);
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      for (std::size_t m = 0; m < n; ++m) {
+        S_ s = S_(R(-0.0));
+        ((Tab::a[tri(I) + J] != 0.0 ? (void)(s += R(Tab::a[tri(I) + J]) * k[J][m]) : (void)0), ...);
+        out[m] = u[m] + R(h) * s;
+      }
+    }(std::make_index_sequence<I>{});
+  }
+
+  // Stages 1..S-2 and the new solution `unew`; with fsal_error also k[S-1] = f(t+h, unew).
+  // k[0] = f(t, u) must be set. Returns the number of f evaluations.
+  template <bool Inplace, class F, class P, class State, class K, class T>
+  SCIML_HD static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp, State& unew) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((combine<int(I) + 1>(tmp, u, k, h),
+        eval_rhs<Inplace>(f, k[I + 1], tmp, p, t + T(Tab::c[I + 1]) * h)),
+       ...);
+    }(std::make_index_sequence<std::size_t(S - 2)>{});
+    combine<S - 1>(unew, u, k, h);
+    if constexpr (fsal_error) {
+      eval_rhs<Inplace>(f, k[S - 1], unew, p, t + h);
+      return S - 1;
+    } else {
+      return S - 2;
+    }
+  }
+
+  // k[S-1] = f(t+h, unew) after acceptance (methods whose estimate did not need it). Returns evaluations.
+  template <bool Inplace, class F, class P, class State, class K, class T>
+  SCIML_HD static int new_point(const F& f, const P& p, const State& unew, T t_new, K& k) {
+    if constexpr (!fsal_error) {
+      eval_rhs<Inplace>(f, k[S - 1], unew, p, t_new);
+      return 1;
+    } else {
+      return 0;
+    }
+  }
+
+  // Scaled RMS norm of the local error estimate (Hairer's 3/5 combination when the tableau has btilde3).
+  template <class State, class K, class T, class R>
+  SCIML_HD static R error(const State& u, const State& unew, const K& k, T h, const TolView<R>& tol) {
+    using std::abs;
+    using std::fmax;
+    using std::sqrt;
+    const std::size_t n = state_size(u);
+    R acc = 0, acc3 = 0;
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      for (std::size_t m = 0; m < n; ++m) {
+        R e = R(-0.0);
+        ((Tab::btilde[J] != 0.0 ? (void)(e += R(Tab::btilde[J]) * value_of(k[J][m])) : (void)0), ...);
+        const R sc = tol.atol(m) + tol.reltol * fmax(abs(value_of(u[m])), abs(value_of(unew[m])));
+        const R r = R(h) * e / sc;
+        acc += r * r;
+        if constexpr (has_second_estimate) {
+          R e3 = R(-0.0);
+          ((Tab::btilde3[J] != 0.0 ? (void)(e3 += R(Tab::btilde3[J]) * value_of(k[J][m])) : (void)0), ...);
+          const R r3 = R(h) * e3 / sc;
+          acc3 += r3 * r3;
+        }
+      }
+    }(std::make_index_sequence<std::size_t(S)>{});
+    if constexpr (has_second_estimate) {
+      const R deno = acc + R(0.01) * acc3;
+      return deno > 0 ? acc / sqrt(R(n) * deno) : R(0);
+    } else {
+      return sqrt(acc / R(n));
+    }
+  }
+
+  // The stages only dense output needs (Verner, DP8). Returns evaluations.
+  template <bool Inplace, class F, class P, class State, class K, class T>
+  SCIML_HD static int extra_stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp) {
+    if constexpr (E > 0) {
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        ((combine<S + int(I)>(tmp, u, k, h), eval_rhs<Inplace>(f, k[S + I], tmp, p, t + T(Tab::c[S + I]) * h)),
+         ...);
+      }(std::make_index_sequence<std::size_t(E)>{});
+    }
+    return E;
+  }
+
+  // out = u(t + theta h) from the step's start u0 and its stages: the method's own interpolant, or the
+  // cubic Hermite interpolant through (u0, k0) and (u1, k[S-1]).
+  template <class State, class K, class T>
+  SCIML_HD static void interpolate(State& out, const State& u0, const K& k, T h, T theta) {
+    using S_ = scalar_t<State>;
+    using R = real_t<S_>;
+    const std::size_t n = state_size(u0);
+    const R th = R(theta);
+    if constexpr (D > 0) {
+      R w[TOT];
+      for (int i = 0; i < TOT; ++i) {
+        R acc = 0;
+        for (int m = D - 1; m >= 0; --m) acc = acc * th + R(Tab::bi[i * D + m]);
+        w[i] = acc * th;
+      }
+      [&]<std::size_t... J>(std::index_sequence<J...>) {
+        for (std::size_t m = 0; m < n; ++m) {
+          S_ s = S_(R(-0.0));
+          ((s += w[J] * k[J][m]), ...);
+          out[m] = u0[m] + R(h) * s;
+        }
+      }(std::make_index_sequence<std::size_t(TOT)>{});
+    } else {
+      combine<S - 1>(out, u0, k, h);  // out = u1
+      const R hh = R(h);
+      for (std::size_t m = 0; m < n; ++m) {
+        const S_ y0 = u0[m], y1 = out[m];
+        out[m] = (R(1) - th) * y0 + th * y1 +
+                 th * (th - R(1)) * ((R(1) - R(2) * th) * (y1 - y0) + (th - R(1)) * hh * k[0][m] + th * hh * k[S - 1][m]);
+      }
+    }
+  }
+};
+
+}  // namespace detail
+}  // namespace sciml
+
+namespace sciml::detail {
+// A view of consecutive stages stored in a vector (dense output of a saved step): k[j][m].
+template <class State>
+struct KView {
+  const State* p;
+  SCIML_HD const State& operator[](std::size_t j) const { return p[j]; }
+};
+}  // namespace sciml::detail

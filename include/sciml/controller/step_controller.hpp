@@ -1,0 +1,93 @@
+// Step-size controllers as value objects: IController, PIController, PIDController (Söderlind's digital
+// filters). `StepController` is what SolveOptions holds; `detail::ControllerState` is the device-safe state
+// the integrator updates after every error estimate.
+#pragma once
+#include <cmath>
+#include "../config.hpp"
+
+namespace sciml {
+
+struct StepController {
+  enum class Kind { Default, I, PI, PID };
+  Kind kind = Kind::Default;  // Default: the method's own choice (PI for explicit RK, as OrdinaryDiffEq)
+  double beta1 = 0, beta2 = 0, beta3 = 0;  // PI: q = EEst^beta1 / EEst_old^beta2; PID: filter coefficients
+  double qmin = 0, qmax = 0, gamma = 0;    // bounds of dt_new/dt and the safety factor; 0: method default
+};
+
+// Integral (elementary) controller: dt_new = dt * gamma * EEst^(-1/k), k = embedded order + 1.
+inline StepController IController(double qmin = 0, double qmax = 0, double gamma = 0) {
+  return {StepController::Kind::I, 0, 0, 0, qmin, qmax, gamma};
+}
+// Proportional-integral controller (Gustafsson); beta 0 means the method default
+// (beta1 = 7/(10 p), beta2 = 2/(5 p) for an order-p explicit RK, as OrdinaryDiffEq.jl).
+inline StepController PIController(double beta1 = 0, double beta2 = 0, double qmin = 0, double qmax = 0,
+                                   double gamma = 0) {
+  return {StepController::Kind::PI, beta1, beta2, 0, qmin, qmax, gamma};
+}
+// PID controller: dt_new = dt * limiter(e1^(b1/k) e2^(b2/k) e3^(b3/k)), e_i = 1/EEst of the last three steps,
+// limiter(x) = 1 + atan(x - 1) (Söderlind & Wang 2006). Defaults are Söderlind's H312PID (1/18, 1/9, 1/18);
+// H211PI is (1/6, 1/6, 0).
+inline StepController PIDController(double beta1 = 1.0 / 18, double beta2 = 1.0 / 9, double beta3 = 1.0 / 18,
+                                    double qmin = 0, double qmax = 0) {
+  return {StepController::Kind::PID, beta1, beta2, beta3, qmin, qmax, 0};
+}
+
+namespace detail {
+
+// Resolved controller parameters plus the memory of past errors. All SCIML_HD, no allocation.
+template <class R>
+struct ControllerState {
+  StepController::Kind kind = StepController::Kind::PI;
+  R beta1 = 0, beta2 = 0, beta3 = 0, qmin = R(0.2), qmax = 10, gamma = R(0.9);
+  R k = 5;                        // embedded order + 1 (I and PID exponents)
+  R qold = R(1e-4);               // PI memory (OrdinaryDiffEq's qoldinit)
+  R err_prev = 1, err_prev2 = 1;  // PID memory: 1/EEst of the last accepted steps
+  R q11 = 1;                      // last factor, reused on rejection
+  R factor = 1;                   // last proposed dt_new / dt
+
+  // Propose the next |dt| after an error estimate EEst (<= 1 accepts). Returns the factor dt_new/dt.
+  SCIML_HD R propose(R EEst) {
+    using std::atan;
+    using std::pow;
+    using std::fmin;
+    using std::fmax;
+    if (kind == StepController::Kind::PID) {
+      const R e1 = R(1) / fmax(EEst, R(1e-12));
+      R f = pow(e1, beta1 / k) * pow(err_prev, beta2 / k) * pow(err_prev2, beta3 / k);
+      f = R(1) + atan(f - R(1));
+      factor = fmin(fmax(f, qmin), qmax);
+      return factor;
+    }
+    if (kind == StepController::Kind::I) {
+      q11 = pow(fmax(EEst, R(1e-30)), R(1) / k);
+      factor = R(1) / fmax(R(1) / qmax, fmin(R(1) / qmin, q11 / gamma));
+      return factor;
+    }
+    q11 = pow(fmax(EEst, R(1e-30)), beta1);
+    const R q = q11 / pow(qold, beta2);
+    factor = R(1) / fmax(R(1) / qmax, fmin(R(1) / qmin, q / gamma));
+    return factor;
+  }
+  // After an accepted step.
+  SCIML_HD void accept(R EEst) {
+    using std::fmax;
+    if (kind == StepController::Kind::PID) {
+      err_prev2 = err_prev;
+      err_prev = R(1) / fmax(EEst, R(1e-12));
+    } else {
+      qold = fmax(EEst, R(1e-4));
+    }
+  }
+  // Factor for a rejected step (shrink only).
+  SCIML_HD R reject_factor(R EEst) const {
+    using std::pow;
+    using std::fmin;
+    using std::fmax;
+    if (kind == StepController::Kind::PID) return fmin(factor, R(0.9));
+    const R q = fmin(R(1) / qmin, (kind == StepController::Kind::PI ? q11 : pow(fmax(EEst, R(1e-30)), R(1) / k)) / gamma);
+    return fmin(R(1) / q, R(0.9));
+  }
+};
+
+}  // namespace detail
+}  // namespace sciml

@@ -1,0 +1,459 @@
+// Integrator: the one integrator loop (init / step / solve) for explicit Runge–Kutta methods: step-size
+// control, tstops, saveat, dense output, callbacks (events located on the dense output), ReturnCodes.
+// The step loop allocates nothing unless it saves; all work arrays are made in the constructor.
+#pragma once
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+#include "../algorithm/erk/explicit_rk.hpp"
+#include "../callback/no_callback.hpp"
+#include "../controller/initial_dt.hpp"
+#include "../controller/step_controller.hpp"
+#include "../core/return_code.hpp"
+#include "../core/state.hpp"
+#include "../core/stats.hpp"
+#include "../problem/ode_problem.hpp"
+#include "../solution/ode_solution.hpp"
+#include "solve_options.hpp"
+
+namespace sciml {
+
+template <class Alg, class Prob, class Callback = NoCallback>
+class Integrator {
+ public:
+  using State = typename Prob::state_type;
+  using T = typename Prob::time_type;
+  using R = real_t<scalar_t<State>>;
+  using P = typename Prob::param_type;
+  using Tab = typename Alg::tableau;
+  using Step = detail::ERK<Tab>;
+  using Solution = ODESolution<State, Alg>;
+  static constexpr int S = Tab::stages;
+  static constexpr int TOT = Tab::total;
+  static constexpr bool inplace = Prob::inplace;
+
+  // ---- what callbacks and manual stepping see ----
+  State u;         // current state (an affect may change it)
+  T t;             // current time
+  State uprev;     // state at the start of the last step
+  T tprev;         // start of the last step
+  T dt;            // proposed next step (signed)
+  P p;            // parameters (an affect may change them)
+  Solution sol;
+
+  Integrator(const Prob& prob, Alg, const SolveOptions& opts, Callback cb = Callback{})
+      : u(prob.u0), t(prob.tspan[0]), uprev(prob.u0), tprev(prob.tspan[0]), dt(0), p(prob.p), f_(prob.f),
+        t0_(prob.tspan[0]), t1_(prob.tspan[1]), cb_(std::move(cb)) {
+    validate(opts);
+    setup(opts);
+  }
+
+  bool done() const { return finished_; }
+  ReturnCode retcode() const { return sol.retcode; }
+  T tend() const { return t1_; }
+  // Step size of the last accepted step (signed).
+  T last_dt() const { return h_; }
+
+  // Stop after the current callback: the solution ends here with ReturnCode::Terminated.
+  void terminate() { terminate_ = true; }
+
+  // Also stop exactly at time ts.
+  void add_tstop(T ts) {
+    if (tdir_ * (ts - t) <= 0) return;
+    auto pos = std::lower_bound(tstops_.begin() + std::ptrdiff_t(itstop_), tstops_.end(), ts,
+                                [this](T a, T b) { return tdir_ * a < tdir_ * b; });
+    tstops_.insert(pos, ts);
+  }
+
+  // Change the state's length (dynamic states only), e.g. a cell divides; new entries are zero-initialised
+  // by the container. Work arrays follow; the next step re-evaluates f.
+  void resize(std::size_t n) {
+    if constexpr (is_resizable_v<State>) {
+      if (n == 0) throw std::invalid_argument("resize: the state cannot become empty");
+      if (!abstol_vec_.empty())
+        throw std::invalid_argument("resize: per-component abstol cannot follow a resize; use a scalar abstol");
+      u.resize(n);
+      uprev.resize(n);
+      unew_.resize(n);
+      tmp_.resize(n);
+      work_.resize(n);
+      for (auto& ki : k_) ki.resize(n);
+      k0_stale_ = true;
+    } else {
+      (void)n;
+      throw std::invalid_argument("resize: this state type has a fixed size; use std::vector for a growing state");
+    }
+  }
+
+  // u at time tq inside the last step [tprev, t] (for callbacks and manual stepping).
+  void interpolate(T tq, State& out) {
+    ensure_extra_stages();
+    const T theta = h_ != 0 ? (tq - tprev) / h_ : T(0);
+    Step::interpolate(out, uprev, k_, h_, theta);
+  }
+  State operator()(T tq) {
+    State out = u;
+    interpolate(tq, out);
+    return out;
+  }
+  // A work vector of the state's size that callbacks may use for interpolated states.
+  State& work() { return work_; }
+
+  // Take one accepted step (with its rejections), then saving and callbacks. Returns false when finished.
+  bool step() {
+    if (finished_) return false;
+    for (;;) {
+      if (iters_ >= maxiters_) {
+        std::ostringstream m;
+        m << "maxiters = " << maxiters_ << " reached at t = " << t
+          << " before tf = " << tend() << ": raise maxiters, loosen the tolerances, or the problem may be stiff "
+          << "(try Rodas5P or FBDF)";
+        return fail(ReturnCode::MaxIters, m.str());
+      }
+      ++iters_;
+      if (k0_stale_) {
+        detail::eval_rhs<inplace>(f_, k_[0], u, p, t);
+        ++sol.stats.nf;
+        k0_stale_ = false;
+        if (!all_finite(k_[0])) return fail(ReturnCode::Unstable, nonfinite_message("the derivative f(u, p, t)"));
+      }
+      // clip the step to the next tstop
+      T h = dt;
+      bool hit = false;
+      const T ts = tstops_[itstop_];
+      if (tdir_ * (t + h - ts) >= -T(100) * std::numeric_limits<T>::epsilon() * std::max(std::abs(t), std::abs(ts))) {
+        h = ts - t;
+        hit = true;
+      }
+      sol.stats.nf += Step::template stages<inplace>(f_, p, u, t, h, k_, tmp_, unew_);
+      R EEst = 0;
+      R factor = 1;
+      if (adaptive_) {
+        EEst = Step::error(u, unew_, k_, h, tolview());
+        if (!(EEst <= R(1))) {  // reject (NaN estimates too)
+          ++sol.stats.nreject;
+          ++sol.stats.nsteps;
+          if (std::isnan(EEst)) {
+            ++nan_rejects_;
+            factor = R(0.25);
+          } else {
+            nan_rejects_ = 0;
+            ctrl_.propose(EEst);
+            factor = ctrl_.reject_factor(EEst);
+          }
+          dt = h * T(factor);
+          if (nan_rejects_ > 30)
+            return fail(ReturnCode::Unstable, nonfinite_message("the solution or its derivative"));
+          if (std::abs(dt) < dtmin_eff()) {
+            std::ostringstream m;
+            m << "dt = " << std::abs(dt) << " fell below dtmin at t = " << t
+              << ": the problem looks stiff or the solution has a singularity here; try Rodas5P or FBDF";
+            return fail(ReturnCode::DtLessThanMin, m.str());
+          }
+          continue;
+        }
+        nan_rejects_ = 0;
+        factor = ctrl_.propose(EEst);
+        ctrl_.accept(EEst);
+      }
+      // accept
+      const T tnew = hit ? ts : t + h;
+      sol.stats.nf += Step::template new_point<inplace>(f_, p, unew_, tnew, k_);
+      ++sol.stats.naccept;
+      ++sol.stats.nsteps;
+      using std::swap;
+      swap(uprev, u);
+      swap(u, unew_);
+      tprev = t;
+      t = tnew;
+      h_ = h;
+      extra_done_ = false;
+      if (hit) {
+        while (itstop_ + 1 < tstops_.size() && tdir_ * (tstops_[itstop_] - t) <= 0) ++itstop_;
+      }
+      if (!all_finite(u)) return fail(ReturnCode::Unstable, nonfinite_message("the solution"));
+      if (adaptive_) {
+        T next = h * T(factor);
+        if (std::abs(next) > dtmax_) next = tdir_ * dtmax_;
+        // a step cut short by a tstop does not shrink the next one
+        dt = (hit && std::abs(next) < std::abs(dt)) ? dt : next;
+      }
+      after_step();
+      // k0 of the next step is f at the new point, unless something changed u
+      if (!k0_stale_) swap(k_[0], k_[S - 1]);
+      return !finished_;
+    }
+  }
+
+  // Step until the end of tspan (or a failure / termination) and return the solution.
+  Solution& solve_to_end() {
+    while (step()) {
+    }
+    return sol;
+  }
+
+ private:
+  using F = decltype(Prob::f);
+  F f_;
+  T t0_, t1_;
+  Callback cb_;
+  State unew_, tmp_, work_;
+  std::array<State, TOT> k_;
+  std::vector<R> abstol_vec_;
+  R abstol_ = 0, reltol_ = 0;
+  detail::ControllerState<R> ctrl_;
+  std::vector<T> tstops_, saveat_;
+  std::size_t itstop_ = 0, isaveat_ = 0;
+  T tdir_ = 1, h_ = 0, dtmin_ = 0, dtmax_ = 0;
+  long maxiters_ = 0, iters_ = 0;
+  int nan_rejects_ = 0;
+  bool adaptive_ = true, save_everystep_ = true, save_end_ = true, dense_ = false;
+  bool finished_ = false, terminate_ = false, k0_stale_ = false, extra_done_ = false;
+
+  detail::TolView<R> tolview() const {
+    return {abstol_, abstol_vec_.empty() ? nullptr : abstol_vec_.data(), reltol_};
+  }
+  T dtmin_eff() const {
+    return std::max(dtmin_, T(4) * std::numeric_limits<T>::epsilon() * std::abs(t));
+  }
+  std::string nonfinite_message(const char* what) const {
+    std::ostringstream m;
+    m << "NaN or Inf in " << what << " at t = " << t
+      << ": check f and p for divisions by zero or domain errors, or the solution blows up here";
+    return m.str();
+  }
+
+  void ensure_extra_stages() {
+    if constexpr (Tab::extra_stages > 0) {
+      if (!extra_done_) {
+        sol.stats.nf += Step::template extra_stages<inplace>(f_, p, uprev, tprev, h_, k_, tmp_);
+        extra_done_ = true;
+      }
+    }
+  }
+
+  bool fail(ReturnCode rc, std::string msg) {
+    sol.retcode = rc;
+    sol.message = std::move(msg);
+    finished_ = true;
+    if (save_end_ && (sol.t.empty() || sol.t.back() != t)) push_save(t, u);
+    return false;
+  }
+
+  void push_save(T ts, const State& us) {
+    sol.t.push_back(ts);
+    sol.u.push_back(us);
+  }
+
+  // saveat points in (tprev, t], every-step saving and dense output of the step just taken.
+  void save_step() {
+    while (isaveat_ < saveat_.size() && tdir_ * (saveat_[isaveat_] - t) <= 0) {
+      const T ts = saveat_[isaveat_++];
+      if (ts == t) {
+        push_save(ts, u);
+      } else {
+        interpolate(ts, work_);
+        push_save(ts, work_);
+      }
+    }
+    const bool at_end = t == tend();
+    if (save_everystep_ && !(at_end && (!save_end_ || (!sol.t.empty() && sol.t.back() == t)))) push_save(t, u);
+    if (dense_) {
+      ensure_extra_stages();
+      sol.dense_t0.push_back(tprev);
+      sol.dense_h.push_back(h_);
+      sol.dense_tend.push_back(t);
+      sol.dense_u0.push_back(uprev);
+      for (int j = 0; j < TOT; ++j) sol.dense_k.push_back(k_[j]);
+    }
+  }
+
+  void after_step() {
+    if constexpr (Callback::has_continuous) {
+      if (cb_.find_event(*this)) {
+        const T te = T(cb_.event_time());
+        if (te != t) {  // cut the step at the event
+          interpolate(te, u);
+          t = te;
+          k0_stale_ = true;
+        }
+        save_step();
+        cb_.apply_event(*this);
+        ++sol.stats.nevents;
+        k0_stale_ = true;
+        if (save_everystep_) push_save(t, u);
+        cb_.refresh(*this, true);
+      } else {
+        save_step();
+        cb_.refresh(*this, false);
+      }
+    } else {
+      save_step();
+    }
+    if constexpr (Callback::has_discrete) {
+      if (cb_.apply_discrete(*this)) {
+        ++sol.stats.nevents;
+        k0_stale_ = true;
+        if (save_everystep_) push_save(t, u);
+        if constexpr (Callback::has_continuous) cb_.refresh(*this, false);
+      }
+    }
+    if (terminate_) {
+      sol.retcode = ReturnCode::Terminated;
+      sol.message = "terminated by a callback";
+      finished_ = true;
+      if (sol.t.empty() || sol.t.back() != t) push_save(t, u);
+    } else if (t == tend()) {
+      sol.retcode = ReturnCode::Success;
+      finished_ = true;
+      if (save_end_ && (sol.t.empty() || sol.t.back() != t)) push_save(t, u);
+    }
+  }
+
+  static std::string num(double x) {
+    std::ostringstream s;
+    s << x;
+    return s.str();
+  }
+
+  void validate(const SolveOptions& o) {
+    const std::size_t n = state_size(u);
+    if (n == 0) throw std::invalid_argument("u0: the initial state is empty");
+    for (std::size_t i = 0; i < n; ++i)
+      if (!std::isfinite(double(value_of(u[i]))))
+        throw std::invalid_argument("u0: entry " + std::to_string(i) + " is NaN or Inf");
+    const T t0 = t0_, t1 = t1_;
+    if (!std::isfinite(double(t0)) || !std::isfinite(double(t1)))
+      throw std::invalid_argument("tspan: the endpoints must be finite (got [" + num(t0) + ", " + num(t1) + "])");
+    if (!(o.reltol > 0)) throw std::invalid_argument("reltol must be > 0 (got " + num(o.reltol) + ")");
+    if (o.abstol.per_component.empty()) {
+      if (!(o.abstol.scalar > 0)) throw std::invalid_argument("abstol must be > 0 (got " + num(o.abstol.scalar) + ")");
+    } else {
+      if (o.abstol.per_component.size() != n)
+        throw std::invalid_argument("abstol: " + std::to_string(o.abstol.per_component.size()) +
+                                    " entries given for a state of length " + std::to_string(n));
+      for (double a : o.abstol.per_component)
+        if (!(a > 0)) throw std::invalid_argument("abstol: every entry must be > 0 (got " + num(a) + ")");
+    }
+    if (!(o.dt >= 0) || !std::isfinite(o.dt))
+      throw std::invalid_argument("dt must be a finite magnitude >= 0 (got " + num(o.dt) + "); the direction comes from tspan");
+    if (!(o.dtmin >= 0)) throw std::invalid_argument("dtmin must be >= 0 (got " + num(o.dtmin) + ")");
+    if (!(o.dtmax > 0)) throw std::invalid_argument("dtmax must be > 0 (got " + num(o.dtmax) + ")");
+    if (o.maxiters <= 0) throw std::invalid_argument("maxiters must be > 0 (got " + std::to_string(o.maxiters) + ")");
+    const bool adaptive = o.adaptive && Alg::is_adaptive;
+    if (!adaptive && o.dt == 0 && t0 != t1) {
+      if (!Alg::is_adaptive)
+        throw std::invalid_argument(std::string("dt: ") + Alg::name() +
+                                    " has no error estimate, so it needs a fixed step: set dt > 0");
+      throw std::invalid_argument("dt: a fixed-step solve (adaptive = false) needs dt > 0");
+    }
+    const T lo = std::min(t0, t1), hi = std::max(t0, t1);
+    if (o.saveat.every < 0 || !std::isfinite(o.saveat.every))
+      throw std::invalid_argument("saveat: the spacing must be > 0 (got " + num(o.saveat.every) + ")");
+    for (double s : o.saveat.times)
+      if (!(s >= lo && s <= hi))
+        throw std::invalid_argument("saveat: time " + num(s) + " is outside tspan [" + num(lo) + ", " + num(hi) + "]");
+    for (double s : o.tstops)
+      if (!std::isfinite(s)) throw std::invalid_argument("tstops: entries must be finite (got " + num(s) + ")");
+  }
+
+  void setup(const SolveOptions& o) {
+    const T t0 = t0_, t1 = t1_;
+    tdir_ = t1 >= t0 ? T(1) : T(-1);
+    reltol_ = R(o.reltol);
+    abstol_ = R(o.abstol.scalar);
+    for (double a : o.abstol.per_component) abstol_vec_.push_back(R(a));
+    adaptive_ = o.adaptive && Alg::is_adaptive;
+    maxiters_ = o.maxiters;
+    dtmax_ = std::isfinite(o.dtmax) ? std::min(T(o.dtmax), std::abs(t1 - t0)) : std::abs(t1 - t0);
+    if (!(dtmax_ > 0)) dtmax_ = std::numeric_limits<T>::max();
+    dtmin_ = T(o.dtmin);
+    // saving
+    const bool has_saveat = !o.saveat.empty();
+    save_everystep_ = o.save_everystep.value_or(!has_saveat);
+    dense_ = o.dense.value_or(save_everystep_ && !has_saveat);
+    if (dense_ && !save_everystep_) save_everystep_ = true;  // dense output lives on the step points
+    sol.dense = dense_;
+    if (o.saveat.every > 0) {
+      const T sp = T(o.saveat.every);
+      const auto nsteps = static_cast<long>(std::floor(std::abs(t1 - t0) / sp * (1 + 1e-12)));
+      for (long i = 0; i <= nsteps; ++i) saveat_.push_back(t0 + tdir_ * sp * T(i));
+      if (saveat_.back() != t1) saveat_.push_back(t1);
+    } else {
+      for (double s : o.saveat.times) saveat_.push_back(T(s));
+      std::sort(saveat_.begin(), saveat_.end(), [this](T a, T b) { return tdir_ * a < tdir_ * b; });
+      saveat_.erase(std::unique(saveat_.begin(), saveat_.end()), saveat_.end());
+    }
+    const bool list_has = [&](T x) { return std::find(saveat_.begin(), saveat_.end(), x) != saveat_.end(); }(t0);
+    const bool list_has_end = std::find(saveat_.begin(), saveat_.end(), t1) != saveat_.end();
+    const bool save_start = o.save_start.value_or(save_everystep_ || !has_saveat || list_has);
+    save_end_ = o.save_end.value_or(save_everystep_ || !has_saveat || list_has_end);
+    while (isaveat_ < saveat_.size() && saveat_[isaveat_] == t0) ++isaveat_;
+    // tstops: sorted in the direction of integration, ending with tf
+    for (double s : o.tstops)
+      if (tdir_ * (T(s) - t0) > 0 && tdir_ * (T(s) - t1) < 0) tstops_.push_back(T(s));
+    tstops_.push_back(t1);
+    std::sort(tstops_.begin(), tstops_.end(), [this](T a, T b) { return tdir_ * a < tdir_ * b; });
+    // work arrays
+    unew_ = u;
+    tmp_ = u;
+    work_ = u;
+    for (auto& ki : k_) ki = u;
+    // controller
+    StepController c = o.controller;
+    const StepController d = Alg::default_controller();
+    if (c.kind == StepController::Kind::Default) c = d;
+    ctrl_.kind = c.kind;
+    ctrl_.beta1 = R(c.beta1 != 0 || c.kind == StepController::Kind::PID ? c.beta1 : d.beta1);
+    ctrl_.beta2 = R(c.beta2 != 0 || c.kind == StepController::Kind::PID ? c.beta2 : d.beta2);
+    ctrl_.beta3 = R(c.beta3);
+    ctrl_.qmin = R(c.qmin > 0 ? c.qmin : d.qmin);
+    ctrl_.qmax = R(c.qmax > 0 ? c.qmax : d.qmax);
+    ctrl_.gamma = R(c.gamma > 0 ? c.gamma : d.gamma);
+    ctrl_.k = R(std::min(Tab::order, Tab::embedded_order) + 1);
+    if (save_start) push_save(t0, u);
+    if (t0 == t1) {
+      sol.retcode = ReturnCode::Success;
+      finished_ = true;
+      return;
+    }
+    // f at the initial point, then the first step size
+    detail::eval_rhs<inplace>(f_, k_[0], u, p, t);
+    ++sol.stats.nf;
+    if (!all_finite(k_[0])) {
+      sol.retcode = ReturnCode::InitialFailure;
+      sol.message = "the derivative f(u0, p, t0) contains NaN or Inf: check f, u0 and p";
+      finished_ = true;
+      return;
+    }
+    if (o.dt > 0) {
+      dt = tdir_ * std::min(T(o.dt), dtmax_);
+    } else {
+      dt = tdir_ * detail::initial_dt<inplace>(f_, p, u, t, tdir_, k_[0], Tab::order, tolview(), dtmax_,
+                                               tmp_, unew_, sol.stats.nf);
+    }
+    cb_.init(*this);
+  }
+};
+
+// Set up an integrator for manual stepping: `while (integ.step()) { ... integ.t, integ.u ... }`.
+template <class Prob, class Alg, class Callback = NoCallback>
+auto init(const Prob& prob, Alg alg, const SolveOptions& opts = {}, Callback cb = Callback{}) {
+  return Integrator<Alg, Prob, Callback>(prob, alg, opts, std::move(cb));
+}
+
+// Solve the problem over tspan with the given algorithm, options and (optionally) callbacks.
+template <class Prob, class Alg, class Callback = NoCallback>
+auto solve(const Prob& prob, Alg alg, const SolveOptions& opts = {}, Callback cb = Callback{}) {
+  Integrator<Alg, Prob, Callback> integ(prob, alg, opts, std::move(cb));
+  integ.solve_to_end();
+  return std::move(integ.sol);
+}
+
+}  // namespace sciml

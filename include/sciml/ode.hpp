@@ -1,0 +1,12 @@
+// Umbrella header for ordinary differential equations: problems, the explicit Runge–Kutta methods,
+// step-size controllers, solve/init, solutions with dense output, and callbacks.
+#pragma once
+#include "algorithm/erk/methods.hpp"
+#include "callback/callbacks.hpp"
+#include "core/return_code.hpp"
+#include "core/stats.hpp"
+#include "core/svector.hpp"
+#include "integrator/integrator.hpp"
+#include "integrator/solve_options.hpp"
+#include "problem/ode_problem.hpp"
+#include "solution/ode_solution.hpp"

@@ -1,0 +1,76 @@
+// ODESolution: saved times and states, ReturnCode, message and counters, plus the dense output of every
+// step (the method's own interpolant, Hermite where it has none) so that sol(t) is continuous output.
+#pragma once
+#include <algorithm>
+#include <array>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+#include "../algorithm/erk/explicit_rk.hpp"
+#include "../core/return_code.hpp"
+#include "../core/stats.hpp"
+
+namespace sciml {
+
+template <class State, class Alg>
+struct ODESolution {
+  using state_type = State;
+  using time_type = time_t_of<State>;
+  using Tab = typename Alg::tableau;
+  using Step = detail::ERK<Tab>;
+
+  std::vector<time_type> t;
+  std::vector<State> u;
+  ReturnCode retcode = ReturnCode::Default;
+  std::string message;  // why the solve stopped, and the likely fix when it failed
+  Stats stats;
+  bool dense = false;   // sol(t) uses the method's interpolant (true) or linear interpolation of saved points
+
+  // Dense output: step i covers [dense_t0[i], dense_tend[i]] with step size dense_h[i] (tend < t0 + h when an
+  // event cut the step), start state dense_u0[i] and stages dense_k[i*TOT .. i*TOT+TOT).
+  std::vector<time_type> dense_t0, dense_h, dense_tend;
+  std::vector<State> dense_u0, dense_k;
+
+  bool success() const { return successful_retcode(retcode); }
+
+  // u(tq): the interpolant of the step containing tq (the left one at a step boundary / event).
+  State operator()(time_type tq) const {
+    State out = u.empty() ? State{} : u.front();
+    interpolate(tq, out);
+    return out;
+  }
+
+  // In-place form of sol(tq); `out` must already have the right size.
+  void interpolate(time_type tq, State& out) const {
+    if (t.empty() && dense_t0.empty()) throw std::logic_error("sol(t): the solution holds no data");
+    const time_type a = dense ? dense_t0.front() : t.front();
+    const time_type b = dense ? dense_tend.back() : t.back();
+    const time_type lo = std::min(a, b), hi = std::max(a, b);
+    if (!(tq >= lo && tq <= hi)) {
+      std::ostringstream msg;
+      msg << "sol(t): t = " << tq << " is outside the solved interval [" << lo << ", " << hi << "]";
+      throw std::out_of_range(msg.str());
+    }
+    const bool fwd = b >= a;
+    auto before = [fwd](time_type x, time_type y) { return fwd ? x < y : x > y; };
+    if (dense) {
+      // first step whose end is not before tq
+      auto it = std::lower_bound(dense_tend.begin(), dense_tend.end(), tq, before);
+      std::size_t i = std::min<std::size_t>(std::size_t(it - dense_tend.begin()), dense_tend.size() - 1);
+      const time_type h = dense_h[i];
+      const time_type theta = h != 0 ? (tq - dense_t0[i]) / h : time_type(0);
+      Step::interpolate(out, dense_u0[i], detail::KView<State>{&dense_k[i * Tab::total]}, h, theta);
+      return;
+    }
+    auto it = std::lower_bound(t.begin(), t.end(), tq, before);
+    std::size_t i = std::size_t(it - t.begin());
+    if (i == 0) { out = u[0]; return; }
+    if (i >= t.size()) { out = u.back(); return; }
+    const time_type w = (tq - t[i - 1]) / (t[i] - t[i - 1]);
+    out = u[i];
+    for (std::size_t m = 0; m < state_size(out); ++m) out[m] = (1 - w) * u[i - 1][m] + w * u[i][m];
+  }
+};
+
+}  // namespace sciml

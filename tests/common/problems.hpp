@@ -1,0 +1,88 @@
+// Standard test problems with reference solutions, shared by the tests and the benchmarks.
+// Sources: Hairer, Nørsett & Wanner, Solving ODEs I (Arenstorf orbit, Pleiades); the Pleiades reference was
+// computed at tolerance 1e-13 by two different codes agreeing to ~1e-9 relative; Kepler solved exactly.
+#pragma once
+#include <array>
+#include <cmath>
+#include <sciml/core/svector.hpp>
+
+namespace sciml::problems {
+
+// Lotka–Volterra, SciMLBenchmarks set-up p = (1.5, 1, 3, 1), u0 = (1, 1), t in [0, 10].
+inline constexpr auto lotka_volterra = [](const auto& u, const auto& p, auto) {
+  using S = std::remove_cvref_t<decltype(u[0])>;
+  return SVector<S, 2>{p[0] * u[0] - p[1] * u[0] * u[1], -p[2] * u[1] + p[3] * u[0] * u[1]};
+};
+
+// Lorenz, sigma = 10, rho = 28, beta = 8/3, u0 = (1, 0, 0).
+inline constexpr auto lorenz = [](const auto& u, const auto& p, auto) {
+  using S = std::remove_cvref_t<decltype(u[0])>;
+  return SVector<S, 3>{p[0] * (u[1] - u[0]), u[0] * (p[1] - u[2]) - u[1], u[0] * u[1] - p[2] * u[2]};
+};
+inline constexpr std::array<double, 3> lorenz_p{10.0, 28.0, 8.0 / 3.0};
+
+// Arenstorf orbit (restricted three-body problem); u(T) = u0 exactly.
+inline constexpr double arenstorf_mu = 0.012277471;
+inline constexpr double arenstorf_T = 17.0652165601579625588917206249;
+inline constexpr SVector<double, 4> arenstorf_u0{0.994, 0.0, 0.0, -2.00158510637908252240537862224};
+inline constexpr auto arenstorf = [](const auto& u, const auto&, auto) {
+  using S = std::remove_cvref_t<decltype(u[0])>;
+  const S mu = S(arenstorf_mu), mup = S(1) - mu;
+  const S r1 = (u[0] + mu) * (u[0] + mu) + u[1] * u[1];
+  const S r2 = (u[0] - mup) * (u[0] - mup) + u[1] * u[1];
+  using std::sqrt;
+  const S d1 = r1 * sqrt(r1), d2 = r2 * sqrt(r2);
+  return SVector<S, 4>{u[2], u[3], u[0] + S(2) * u[3] - mup * (u[0] + mu) / d1 - mu * (u[0] - mup) / d2,
+                       u[1] - S(2) * u[2] - mup * u[1] / d1 - mu * u[1] / d2};
+};
+
+// Pleiades: seven bodies, masses j, planar gravity G = 1; state (x1..7, y1..7, x'1..7, y'1..7), t in [0, 3].
+inline constexpr SVector<double, 28> pleiades_u0{3, 3, -1, -3, 2, -2, 2, 3, -3, 2, 0, 0, -4, 4,
+                                                 0, 0, 0, 0, 0, 1.75, -1.5, 0, 0, 0, -1.25, 1, 0, 0};
+inline constexpr std::array<double, 14> pleiades_ref_xy{
+    0.3706139143879661, 3.237284092057493, -3.2225590324189497, 0.6597091455785145, 0.3425581707156166,
+    1.562172101400826,  -0.7003092922204591,
+    -3.9434375855184527, -3.271380973972266, 5.225081843449877, -2.590612434977746, 1.1982136933948155,
+    -0.2429682344938005, 1.0914492404304326};
+inline constexpr auto pleiades = [](const auto& u, const auto&, auto) {
+  using S = std::remove_cvref_t<decltype(u[0])>;
+  SVector<S, 28> du{};
+  for (int i = 0; i < 14; ++i) du[i] = u[14 + i];
+  for (int i = 0; i < 7; ++i) {
+    S ax = 0, ay = 0;
+    for (int j = 0; j < 7; ++j) {
+      if (j == i) continue;
+      const S dx = u[j] - u[i], dy = u[7 + j] - u[7 + i];
+      const S r2 = dx * dx + dy * dy;
+      using std::sqrt;
+      const S r3 = r2 * sqrt(r2);
+      ax += S(j + 1) * dx / r3;
+      ay += S(j + 1) * dy / r3;
+    }
+    du[14 + i] = ax;
+    du[21 + i] = ay;
+  }
+  return du;
+};
+
+// Kepler two-body problem with eccentricity e: q'' = -q/|q|^3, q0 = (1-e, 0), p0 = (0, sqrt((1+e)/(1-e))).
+// Nonlinear, smooth, with an exact solution from Kepler's equation E - e sin E = t.
+inline constexpr auto kepler = [](const auto& u, const auto&, auto) {
+  using S = std::remove_cvref_t<decltype(u[0])>;
+  using std::sqrt;
+  const S r2 = u[0] * u[0] + u[1] * u[1];
+  const S r3 = r2 * sqrt(r2);
+  return SVector<S, 4>{u[2], u[3], -u[0] / r3, -u[1] / r3};
+};
+inline SVector<double, 4> kepler_exact(double e, double t) {
+  double E = t;
+  for (int i = 0; i < 100; ++i) {
+    const double dE = (E - e * std::sin(E) - t) / (1 - e * std::cos(E));
+    E -= dE;
+    if (std::abs(dE) < 1e-16) break;
+  }
+  const double s = std::sqrt(1 - e * e), den = 1 - e * std::cos(E);
+  return {std::cos(E) - e, s * std::sin(E), -std::sin(E) / den, s * std::cos(E) / den};
+}
+
+}  // namespace sciml::problems
