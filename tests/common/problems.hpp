@@ -74,15 +74,17 @@ inline constexpr auto kepler = [](const auto& u, const auto&, auto) {
   const S r3 = r2 * sqrt(r2);
   return SVector<S, 4>{u[2], u[3], -u[0] / r3, -u[1] / r3};
 };
-inline SVector<double, 4> kepler_exact(double e, double t) {
-  double E = t;
+template <class T = double>
+inline SVector<T, 4> kepler_exact(T e, T t) {
+  using std::abs, std::cos, std::sin, std::sqrt;
+  T E = t;
   for (int i = 0; i < 100; ++i) {
-    const double dE = (E - e * std::sin(E) - t) / (1 - e * std::cos(E));
+    const T dE = (E - e * sin(E) - t) / (1 - e * cos(E));
     E -= dE;
-    if (std::abs(dE) < 1e-16) break;
+    if (abs(dE) < T(1e-19)) break;
   }
-  const double s = std::sqrt(1 - e * e), den = 1 - e * std::cos(E);
-  return {std::cos(E) - e, s * std::sin(E), -std::sin(E) / den, s * std::cos(E) / den};
+  const T s = sqrt(1 - e * e), den = 1 - e * cos(E);
+  return {cos(E) - e, s * sin(E), -sin(E) / den, s * cos(E) / den};
 }
 
 }  // namespace sciml::problems
