@@ -29,10 +29,12 @@ struct EventLocator {
   Down down;
   std::size_t len = 1;
   int interp_points = 10;
+  double abstol = 1e-12;  // |g| below this right after an event counts as still at that root
 
   std::vector<double> prev, last, cur, tmp;
   std::vector<char> nudge;
   double event_t = 0;
+  double event_scale = 0;  // |g| at the start of the event's step: what "still at the root" is relative to
   std::size_t event_idx = 0;
   bool event_up = true;
 
@@ -99,6 +101,7 @@ struct EventLocator {
           best = te;
           event_idx = i;
           event_up = upc;
+          event_scale = std::fmax(std::fabs(prev[i]), std::fabs(gb));
         }
       }
       if (found) {
@@ -127,8 +130,11 @@ struct EventLocator {
   void refresh(I& integ, bool fired) {
     if (fired) {
       if (len != prev.size()) init(integ);
-      nudge[event_idx] = 1;
       cond(prev, integ.u, integ.t, integ);
+      // still at the root after the affect (a bounce leaves x ~ -1e-15): judge the next step's starting sign a
+      // little later so the same crossing does not fire again
+      using std::abs;
+      if (abs(prev[event_idx]) <= abstol + 1e-9 * event_scale) nudge[event_idx] = 1;
     } else {
       cond(prev, integ.u, integ.t, integ);
     }
@@ -180,13 +186,15 @@ struct wrap_scalar_affect<NoAffect> {
 // Event where condition(u, t, integrator) crosses zero; affect(integrator) runs at the crossing.
 // With two affects the first handles upcrossings (- to +) and the second downcrossings; pass NoAffect{} to
 // ignore a direction. interp_points: sign checks per step (raise it for conditions that oscillate fast).
+// Right after an event, a condition still within abstol (1e-12) + 1e-9 |g(step start)| of zero takes its starting sign for the next
+// step from 1/100 of a step later, so an affect that leaves the state on the root (a bounce) does not re-fire.
 template <class Cond, class Affect, class AffectNeg = Affect>
 auto ContinuousCallback(Cond condition, Affect affect, AffectNeg affect_neg, int interp_points = 10) {
   using Up = typename detail::wrap_scalar_affect<Affect>::type;
   using Down = typename detail::wrap_scalar_affect<AffectNeg>::type;
   detail::EventLocator<detail::ScalarCondition<Cond>, Up, Down> cb{
       {std::move(condition)}, detail::wrap_scalar_affect<Affect>::make(std::move(affect)),
-      detail::wrap_scalar_affect<AffectNeg>::make(std::move(affect_neg)), 1, 10, {}, {}, {}, {}, {}, 0, 0, true};
+      detail::wrap_scalar_affect<AffectNeg>::make(std::move(affect_neg)), 1, 10, 1e-12, {}, {}, {}, {}, {}, 0, 0, 0, true};
   cb.len = 1;
   cb.interp_points = interp_points < 1 ? 1 : interp_points;
   return cb;
@@ -204,7 +212,7 @@ auto VectorContinuousCallback(Cond condition, Affect affect, AffectNeg affect_ne
                               int interp_points = 10) {
   if (len == 0) throw std::invalid_argument("VectorContinuousCallback: len must be > 0");
   detail::EventLocator<detail::VectorCondition<Cond>, Affect, AffectNeg> cb{
-      {std::move(condition)}, std::move(affect), std::move(affect_neg), len, 10, {}, {}, {}, {}, {}, 0, 0, true};
+      {std::move(condition)}, std::move(affect), std::move(affect_neg), len, 10, 1e-12, {}, {}, {}, {}, {}, 0, 0, 0, true};
   cb.len = len;
   cb.interp_points = interp_points < 1 ? 1 : interp_points;
   return cb;

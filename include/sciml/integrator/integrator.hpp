@@ -117,6 +117,7 @@ class Integrator {
         return fail(ReturnCode::MaxIters, m.str());
       }
       ++iters_;
+      while (itstop_ + 1 < tstops_.size() && tdir_ * (tstops_[itstop_] - t) <= 0) ++itstop_;
       if (k0_stale_) {
         detail::eval_rhs<inplace>(f_, k_[0], u, p, t);
         ++sol.stats.nf;
@@ -174,9 +175,6 @@ class Integrator {
       t = tnew;
       h_ = h;
       extra_done_ = false;
-      if (hit) {
-        while (itstop_ + 1 < tstops_.size() && tdir_ * (tstops_[itstop_] - t) <= 0) ++itstop_;
-      }
       if (!all_finite(u)) return fail(ReturnCode::Unstable, nonfinite_message("the solution"));
       if (adaptive_) {
         T next = h * T(factor);

@@ -1,0 +1,73 @@
+// The step loop allocates nothing: global operator new is counted while an integrator takes steps
+// (SVector and in-place std::vector states, with and without an event callback, every method family).
+#include <gtest/gtest.h>
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <sciml/ode.hpp>
+#include "common/problems.hpp"
+
+static std::atomic<long> g_allocs{0};
+void* operator new(std::size_t n) {
+  ++g_allocs;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
+template <class Integ>
+long allocations_during_steps(Integ& integ, int nsteps) {
+  integ.step();  // warm up
+  const long before = g_allocs.load();
+  for (int i = 0; i < nsteps && !integ.done(); ++i) integ.step();
+  EXPECT_FALSE(integ.done()) << "the test needs a long enough tspan";
+  return g_allocs.load() - before;
+}
+sciml::SolveOptions no_saving() {
+  sciml::SolveOptions o;
+  o.save_everystep = false;
+  o.reltol = 1e-8;
+  o.abstol = 1e-8;
+  return o;
+}
+auto lorenz_inplace = [](auto& du, const auto& u, const auto& p, auto) {
+  du[0] = p[0] * (u[1] - u[0]);
+  du[1] = u[0] * (p[1] - u[2]) - u[1];
+  du[2] = u[0] * u[1] - p[2] * u[2];
+};
+}  // namespace
+
+template <class Alg>
+void check_method() {
+  auto sprob = sciml::ODEProblem(sciml::problems::lorenz, sciml::SVector{1.0, 0.0, 0.0}, {0.0, 1000.0},
+                                 sciml::problems::lorenz_p);
+  auto s = sciml::init(sprob, Alg{}, no_saving());
+  EXPECT_EQ(allocations_during_steps(s, 2000), 0) << Alg::name() << " SVector";
+  auto vprob = sciml::ODEProblem(lorenz_inplace, std::vector{1.0, 0.0, 0.0}, {0.0, 1000.0}, sciml::problems::lorenz_p);
+  auto v = sciml::init(vprob, Alg{}, no_saving());
+  EXPECT_EQ(allocations_during_steps(v, 2000), 0) << Alg::name() << " std::vector";
+}
+
+TEST(NoAllocation, StepLoop) {
+  check_method<sciml::RK4>();
+  check_method<sciml::BS3>();
+  check_method<sciml::Tsit5>();
+  check_method<sciml::Vern7>();
+#ifdef SCIML_HAVE_VERN9
+  check_method<sciml::Vern9>();
+#endif
+#ifdef SCIML_HAVE_DP8
+  check_method<sciml::DP8>();
+#endif
+}
+
+TEST(NoAllocation, WithContinuousCallback) {
+  // an event that never fires still checks the condition on the dense output every step
+  auto cb = sciml::ContinuousCallback([](const auto& u, auto, auto&) { return u[2] + 1000.0; },
+                                      [](auto& integ) { integ.terminate(); });
+  auto vprob = sciml::ODEProblem(lorenz_inplace, std::vector{1.0, 0.0, 0.0}, {0.0, 1000.0}, sciml::problems::lorenz_p);
+  auto v = sciml::init(vprob, sciml::Vern7{}, no_saving(), cb);
+  EXPECT_EQ(allocations_during_steps(v, 2000), 0);
+}
