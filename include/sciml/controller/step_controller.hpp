@@ -41,14 +41,14 @@ struct ControllerState {
   R beta1 = 0, beta2 = 0, beta3 = 0, qmin = R(0.2), qmax = 10, gamma = R(0.9);
   R k = 5;                        // embedded order + 1 (I and PID exponents)
   R qold = R(1e-4);               // PI memory (OrdinaryDiffEq's qoldinit)
-  R err_prev = 1, err_prev2 = 1;  // PID memory: 1/EEst of the last accepted steps
+    R err_prev = 1, err_prev2 = 1;  // PID memory: 1/EEst of the last accepted steps
   R q11 = 1;                      // last factor, reused on rejection
   R factor = 1;                   // last proposed dt_new / dt
 
   // Propose the next |dt| after an error estimate EEst (<= 1 accepts). Returns the factor dt_new/dt.
   SCIML_HD R propose(R EEst) {
-    using std::atan;
     using std::pow;
+    using std::atan;
     using std::fmin;
     using std::fmax;
     if (kind == StepController::Kind::PID) {
@@ -64,7 +64,7 @@ struct ControllerState {
       return factor;
     }
     q11 = pow(fmax(EEst, R(1e-30)), beta1);
-    const R q = q11 / pow(qold, beta2);
+    const R q = beta2 != 0 ? q11 / pow(qold, beta2) : q11;
     factor = R(1) / fmax(R(1) / qmax, fmin(R(1) / qmin, q / gamma));
     return factor;
   }

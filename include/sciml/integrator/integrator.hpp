@@ -244,7 +244,24 @@ class Integrator {
     return false;
   }
 
+  // Grow a saving vector to the size the whole solve will likely need (from the fraction of tspan done), so
+  // long solves do not copy and re-touch their saved data at every doubling.
+  template <class V>
+  void reserve_for(V& v, std::size_t per_step) const {
+    if (v.size() + per_step <= v.capacity()) return;
+    const T done = std::abs(t - t0_), span = std::abs(t1_ - t0_);
+    std::size_t want = 2 * v.capacity() + per_step;
+    if (done > 0 && span > 0) {  // at most 8x at once, and never beyond what maxiters steps can save
+      const double cap = std::min(8.0 * double(v.capacity() + per_step), double(maxiters_ + 2) * double(per_step));
+      const double estimate = std::min(double(v.size() + per_step) * double(span / done) * 1.1, cap);
+      if (estimate > double(want)) want = std::size_t(estimate);
+    }
+    v.reserve(want);
+  }
+
   void push_save(T ts, const State& us) {
+    reserve_for(sol.t, 1);
+    reserve_for(sol.u, 1);
     sol.t.push_back(ts);
     sol.u.push_back(us);
   }
@@ -264,6 +281,11 @@ class Integrator {
     if (save_everystep_ && !(at_end && (!save_end_ || (!sol.t.empty() && sol.t.back() == t)))) push_save(t, u);
     if (dense_) {
       ensure_extra_stages();
+      reserve_for(sol.dense_t0, 1);
+      reserve_for(sol.dense_h, 1);
+      reserve_for(sol.dense_tend, 1);
+      reserve_for(sol.dense_u0, 1);
+      reserve_for(sol.dense_k, TOT);
       sol.dense_t0.push_back(tprev);
       sol.dense_h.push_back(h_);
       sol.dense_tend.push_back(t);

@@ -146,7 +146,6 @@ struct ERK {
   template <class State, class K, class T, class R>
   SCIML_HD static R error(const State& u, const State& unew, const K& k, T h, const TolView<R>& tol) {
     using std::abs;
-    using std::fmax;
     using std::sqrt;
     const std::size_t n = state_size(u);
     R acc = 0, acc3 = 0;
@@ -154,7 +153,8 @@ struct ERK {
       for (std::size_t m = 0; m < n; ++m) {
         R e = R(-0.0);
         ((Tab::btilde[J] != 0.0 ? (void)(e += R(Tab::btilde[J]) * value_of(k[J][m])) : (void)0), ...);
-        const R sc = tol.atol(m) + tol.reltol * fmax(abs(value_of(u[m])), abs(value_of(unew[m])));
+        const R au = abs(value_of(u[m])), an = abs(value_of(unew[m]));
+        const R sc = tol.atol(m) + tol.reltol * (au > an ? au : an);
         const R r = R(h) * e / sc;
         acc += r * r;
         if constexpr (has_second_estimate) {
