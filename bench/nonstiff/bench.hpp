@@ -102,7 +102,9 @@ std::vector<Contestant> odeint_contestants(const Problem& prob);
 std::vector<Contestant> gsl_contestants(const Problem& prob);
 std::vector<Contestant> cvode_contestants(const Problem& prob);
 std::vector<std::string> sciml_method_names();
-std::string competitor_versions();
+std::string boost_version();
+std::string gsl_version();
+std::string sundials_version();
 
 // One measured point of a work-precision diagram.
 struct Run {

@@ -35,34 +35,17 @@ template <class Alg>
 void check_order() {
   const LD ecc = 0.1L, tf = 2.0L;
   const double p = Alg::order;
-  std::vector<double> dts, errs;
-  double prev = 0;
-  for (int n = 2; n <= (1 << 20); n *= 2) {
-    const double err = fixed_step_error<Alg>(n, ecc, tf);
-    if (std::getenv("SCIML_VERBOSE")) std::printf("  %s n=%d err=%.3e\n", Alg::name(), n, err);
-    // stop at the floor: the error no longer falls like dt^(p - 1.5)
-    if (prev > 0 && prev < 1e-4 && err > prev / std::pow(2.0, p - 1.5)) break;
-    if (err < 1e-16) break;
-    if (err < 1e-4) {
-      dts.push_back(double(tf) / n);
-      errs.push_back(err);
-    }
-    prev = err;
-  }
-  ASSERT_GE(dts.size(), 2u) << Alg::name();
-  if (dts.size() > 3) {
-    dts.erase(dts.begin(), dts.end() - 3);
-    errs.erase(errs.begin(), errs.end() - 3);
-  }
-  const double slope = sciml::testing::loglog_slope(dts, errs);
+  const auto fit = sciml::testing::asymptotic_slope([&](int n) { return fixed_step_error<Alg>(n, ecc, tf); },
+                                                    double(tf), p);
+  ASSERT_GE(fit.dts.size(), 2u) << Alg::name();
   if (p <= 5) {
-    EXPECT_NEAR(slope, p, 0.3) << Alg::name();
+    EXPECT_NEAR(fit.slope, p, 0.3) << Alg::name();
   } else {
-    EXPECT_GE(slope, p - 0.3) << Alg::name();
-    EXPECT_LE(slope, p + 1.7) << Alg::name();
+    EXPECT_GE(fit.slope, p - 0.3) << Alg::name();
+    EXPECT_LE(fit.slope, p + 1.7) << Alg::name();
   }
-  std::printf("  %-8s order %d: measured %.2f over errors %.1e .. %.1e\n", Alg::name(), Alg::order, slope,
-              errs.front(), errs.back());
+  std::printf("  %-8s order %d: measured %.2f over errors %.1e .. %.1e\n", Alg::name(), Alg::order, fit.slope,
+              fit.errs.front(), fit.errs.back());
 }
 
 }  // namespace

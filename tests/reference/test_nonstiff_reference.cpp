@@ -7,12 +7,11 @@
 #include "common/problems.hpp"
 
 namespace {
-template <class Alg>
-std::vector<double> arenstorf_errors(double periods) {
-  auto prob = sciml::ODEProblem(sciml::problems::arenstorf, sciml::problems::arenstorf_u0,
-                                {0.0, periods * sciml::problems::arenstorf_T});
+// ||u(tf) - ref|| / ||ref|| over the first `n` components, for each tolerance
+template <class Alg, class Prob, class Ref>
+std::vector<double> errors(const Prob& prob, const Ref& ref, int n, std::initializer_list<double> tols) {
   std::vector<double> errs;
-  for (double tol : {1e-6, 1e-8, 1e-10, 1e-12}) {
+  for (double tol : tols) {
     sciml::SolveOptions o;
     o.reltol = tol;
     o.abstol = tol;
@@ -20,9 +19,9 @@ std::vector<double> arenstorf_errors(double periods) {
     auto sol = sciml::solve(prob, Alg{}, o);
     EXPECT_EQ(sol.retcode, sciml::ReturnCode::Success);
     double num = 0, den = 0;
-    for (int i = 0; i < 4; ++i) {
-      num += std::pow(sol.u.back()[i] - sciml::problems::arenstorf_u0[i], 2);
-      den += std::pow(sciml::problems::arenstorf_u0[i], 2);
+    for (int i = 0; i < n; ++i) {
+      num += std::pow(sol.u.back()[i] - ref[i], 2);
+      den += std::pow(ref[i], 2);
     }
     errs.push_back(std::sqrt(num / den));
   }
@@ -30,24 +29,16 @@ std::vector<double> arenstorf_errors(double periods) {
 }
 
 template <class Alg>
+std::vector<double> arenstorf_errors(double periods) {
+  auto prob = sciml::ODEProblem(sciml::problems::arenstorf, sciml::problems::arenstorf_u0,
+                                {0.0, periods * sciml::problems::arenstorf_T});
+  return errors<Alg>(prob, sciml::problems::arenstorf_u0, 4, {1e-6, 1e-8, 1e-10, 1e-12});
+}
+
+template <class Alg>
 std::vector<double> pleiades_errors() {
   auto prob = sciml::ODEProblem(sciml::problems::pleiades, sciml::problems::pleiades_u0, {0.0, 3.0});
-  std::vector<double> errs;
-  for (double tol : {1e-5, 1e-7, 1e-9}) {
-    sciml::SolveOptions o;
-    o.reltol = tol;
-    o.abstol = tol;
-    o.save_everystep = false;
-    auto sol = sciml::solve(prob, Alg{}, o);
-    EXPECT_EQ(sol.retcode, sciml::ReturnCode::Success);
-    double num = 0, den = 0;
-    for (int i = 0; i < 14; ++i) {
-      num += std::pow(sol.u.back()[i] - sciml::problems::pleiades_ref_xy[i], 2);
-      den += std::pow(sciml::problems::pleiades_ref_xy[i], 2);
-    }
-    errs.push_back(std::sqrt(num / den));
-  }
-  return errs;
+  return errors<Alg>(prob, sciml::problems::pleiades_ref_xy, 14, {1e-5, 1e-7, 1e-9});
 }
 
 template <class Alg>
