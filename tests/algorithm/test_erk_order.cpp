@@ -58,15 +58,9 @@ TEST(ERKOrder, DP5) { check_order<sciml::DP5>(); }
 TEST(ERKOrder, Tsit5) { check_order<sciml::Tsit5>(); }
 TEST(ERKOrder, Vern6) { check_order<sciml::Vern6>(); }
 TEST(ERKOrder, Vern7) { check_order<sciml::Vern7>(); }
-#ifdef SCIML_HAVE_VERN8
 TEST(ERKOrder, Vern8) { check_order<sciml::Vern8>(); }
-#endif
-#ifdef SCIML_HAVE_VERN9
 TEST(ERKOrder, Vern9) { check_order<sciml::Vern9>(); }
-#endif
-#ifdef SCIML_HAVE_DP8
 TEST(ERKOrder, DP8) { check_order<sciml::DP8>(); }
-#endif
 
 // Row sums of the coefficients the step runs are consistent in double (see detail::fit_row_sums).
 template <class Tab>
@@ -86,15 +80,9 @@ TEST(ERKTableau, FittedRowSums) {
   check_fitted_rows<sciml::tableau::DP5Tableau>();
   check_fitted_rows<sciml::tableau::Vern6Tableau>();
   check_fitted_rows<sciml::tableau::Vern7Tableau>();
-#ifdef SCIML_HAVE_VERN8
   check_fitted_rows<sciml::tableau::Vern8Tableau>();
-#endif
-#ifdef SCIML_HAVE_VERN9
   check_fitted_rows<sciml::tableau::Vern9Tableau>();
-#endif
-#ifdef SCIML_HAVE_DP8
   check_fitted_rows<sciml::tableau::DP8Tableau>();
-#endif
 }
 
 // Adaptive stepping: tightening the tolerance by 10^3 must shrink the actual error, and the error must stay
@@ -126,13 +114,7 @@ TEST(ERKAdaptive, ErrorFallsWithTolerance) {
   check_tolerance_proportionality<sciml::Tsit5>();
   check_tolerance_proportionality<sciml::Vern6>();
   check_tolerance_proportionality<sciml::Vern7>();
-#ifdef SCIML_HAVE_VERN8
   check_tolerance_proportionality<sciml::Vern8>();
-#endif
-#ifdef SCIML_HAVE_VERN9
   check_tolerance_proportionality<sciml::Vern9>();
-#endif
-#ifdef SCIML_HAVE_DP8
   check_tolerance_proportionality<sciml::DP8>();
-#endif
 }

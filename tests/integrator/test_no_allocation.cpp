@@ -55,12 +55,8 @@ TEST(NoAllocation, StepLoop) {
   check_method<sciml::BS3>();
   check_method<sciml::Tsit5>();
   check_method<sciml::Vern7>();
-#ifdef SCIML_HAVE_VERN9
   check_method<sciml::Vern9>();
-#endif
-#ifdef SCIML_HAVE_DP8
   check_method<sciml::DP8>();
-#endif
 }
 
 TEST(NoAllocation, WithContinuousCallback) {

@@ -65,12 +65,6 @@ TEST(NonstiffReference, DP5) { check_reference<sciml::DP5>(); }
 TEST(NonstiffReference, Tsit5) { check_reference<sciml::Tsit5>(); }
 TEST(NonstiffReference, Vern6) { check_reference<sciml::Vern6>(); }
 TEST(NonstiffReference, Vern7) { check_reference<sciml::Vern7>(); }
-#ifdef SCIML_HAVE_VERN8
 TEST(NonstiffReference, Vern8) { check_reference<sciml::Vern8>(); }
-#endif
-#ifdef SCIML_HAVE_VERN9
 TEST(NonstiffReference, Vern9) { check_reference<sciml::Vern9>(); }
-#endif
-#ifdef SCIML_HAVE_DP8
 TEST(NonstiffReference, DP8) { check_reference<sciml::DP8>(); }
-#endif

@@ -46,15 +46,9 @@ TEST(Interpolation, DP5) { check_interpolation_order<sciml::DP5>(5); }
 TEST(Interpolation, Tsit5) { check_interpolation_order<sciml::Tsit5>(5); }
 TEST(Interpolation, Vern6) { check_interpolation_order<sciml::Vern6>(6); }
 TEST(Interpolation, Vern7) { check_interpolation_order<sciml::Vern7>(7); }
-#ifdef SCIML_HAVE_VERN8
 TEST(Interpolation, Vern8) { check_interpolation_order<sciml::Vern8>(8); }
-#endif
-#ifdef SCIML_HAVE_VERN9
 TEST(Interpolation, Vern9) { check_interpolation_order<sciml::Vern9>(9); }
-#endif
-#ifdef SCIML_HAVE_DP8
 TEST(Interpolation, DP8) { check_interpolation_order<sciml::DP8>(8); }
-#endif
 
 TEST(Interpolation, ReproducesSavedPointsAndRejectsOutside) {
   auto prob = sciml::ODEProblem(sciml::problems::lotka_volterra, sciml::SVector{1.0, 1.0}, {0.0, 10.0},

@@ -4,24 +4,15 @@
 #pragma once
 #include "../../tableau/erk/bs3.hpp"
 #include "../../tableau/erk/dp5.hpp"
-#if __has_include("../../tableau/erk/dp8.hpp")
 #include "../../tableau/erk/dp8.hpp"
-#define SCIML_HAVE_DP8 1
-#endif
 #include "../../tableau/erk/euler.hpp"
 #include "../../tableau/erk/midpoint.hpp"
 #include "../../tableau/erk/rk4.hpp"
 #include "../../tableau/erk/tsit5.hpp"
 #include "../../tableau/erk/vern6.hpp"
 #include "../../tableau/erk/vern7.hpp"
-#if __has_include("../../tableau/erk/vern8.hpp")
 #include "../../tableau/erk/vern8.hpp"
-#define SCIML_HAVE_VERN8 1
-#endif
-#if __has_include("../../tableau/erk/vern9.hpp")
 #include "../../tableau/erk/vern9.hpp"
-#define SCIML_HAVE_VERN9 1
-#endif
 #include "explicit_rk.hpp"
 
 namespace sciml {
@@ -34,15 +25,9 @@ using DP5 = ExplicitRK<tableau::DP5Tableau>;
 using Tsit5 = ExplicitRK<tableau::Tsit5Tableau>;
 using Vern6 = ExplicitRK<tableau::Vern6Tableau>;
 using Vern7 = ExplicitRK<tableau::Vern7Tableau>;
-#ifdef SCIML_HAVE_VERN8
 using Vern8 = ExplicitRK<tableau::Vern8Tableau>;
-#endif
-#ifdef SCIML_HAVE_VERN9
 using Vern9 = ExplicitRK<tableau::Vern9Tableau>;
-#endif
-#ifdef SCIML_HAVE_DP8
 using DP8 = ExplicitRK<tableau::DP8Tableau>;
-#endif
 
 namespace detail {
 // DOPRI5 (Hairer): beta = 0.04, alpha = 1/5 - 0.75 beta, facmin 0.2, facmax 10, safety 0.9.
@@ -51,12 +36,10 @@ struct erk_controller_defaults<tableau::DP5Tableau> {
   static StepController get() { return {StepController::Kind::PI, 0.2 - 0.75 * 0.04, 0.04, 0.0, 0.2, 10.0, 0.9}; }
 };
 // DOP853 (Hairer): beta = 0, alpha = 1/8, facmin 1/3, facmax 6, safety 0.9.
-#ifdef SCIML_HAVE_DP8
 template <>
 struct erk_controller_defaults<tableau::DP8Tableau> {
   static StepController get() { return {StepController::Kind::PI, 1.0 / 8.0, 0.0, 0.0, 1.0 / 3.0, 6.0, 0.9}; }
 };
-#endif
 }  // namespace detail
 
 }  // namespace sciml
