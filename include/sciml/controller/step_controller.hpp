@@ -40,52 +40,49 @@ struct ControllerState {
   StepController::Kind kind = StepController::Kind::PI;
   R beta1 = 0, beta2 = 0, beta3 = 0, qmin = R(0.2), qmax = 10, gamma = R(0.9);
   R k = 5;                        // embedded order + 1 (I and PID exponents)
-  R qold = R(1e-4);               // PI memory (OrdinaryDiffEq's qoldinit)
-    R err_prev = 1, err_prev2 = 1;  // PID memory: 1/EEst of the last accepted steps
-  R q11 = 1;                      // last factor, reused on rejection
+  R log_qold = R(-9.210340371976184);  // PI memory: log of OrdinaryDiffEq's qoldinit 1e-4
+  R err_prev = 1, err_prev2 = 1;  // PID memory: 1/EEst of the last accepted steps
+  R log_eest = 0;                 // log EEst of the last proposal (reused on rejection and acceptance)
   R factor = 1;                   // last proposed dt_new / dt
 
+  static SCIML_HD R max_of(R a, R b) { return a > b ? a : b; }
+  static SCIML_HD R min_of(R a, R b) { return a < b ? a : b; }
+  SCIML_HD R limit(R q) const { return R(1) / max_of(R(1) / qmax, min_of(R(1) / qmin, q / gamma)); }
+
   // Propose the next |dt| after an error estimate EEst (<= 1 accepts). Returns the factor dt_new/dt.
+  // PI: dt_new = dt / (EEst^beta1 / qold^beta2 / gamma), in logs so a step costs one log and one exp.
   SCIML_HD R propose(R EEst) {
-    using std::pow;
     using std::atan;
-    using std::fmin;
-    using std::fmax;
+    using std::exp;
+    using std::log;
+    using std::pow;
     if (kind == StepController::Kind::PID) {
-      const R e1 = R(1) / fmax(EEst, R(1e-12));
+      const R e1 = R(1) / max_of(EEst, R(1e-12));
       R f = pow(e1, beta1 / k) * pow(err_prev, beta2 / k) * pow(err_prev2, beta3 / k);
       f = R(1) + atan(f - R(1));
-      factor = fmin(fmax(f, qmin), qmax);
+      factor = min_of(max_of(f, qmin), qmax);
       return factor;
     }
-    if (kind == StepController::Kind::I) {
-      q11 = pow(fmax(EEst, R(1e-30)), R(1) / k);
-      factor = R(1) / fmax(R(1) / qmax, fmin(R(1) / qmin, q11 / gamma));
-      return factor;
-    }
-    q11 = pow(fmax(EEst, R(1e-30)), beta1);
-    const R q = beta2 != 0 ? q11 / pow(qold, beta2) : q11;
-    factor = R(1) / fmax(R(1) / qmax, fmin(R(1) / qmin, q / gamma));
+    log_eest = log(max_of(EEst, R(1e-30)));
+    const R e = kind == StepController::Kind::I ? log_eest / k : beta1 * log_eest - beta2 * log_qold;
+    factor = limit(exp(e));
     return factor;
   }
   // After an accepted step.
   SCIML_HD void accept(R EEst) {
-    using std::fmax;
     if (kind == StepController::Kind::PID) {
       err_prev2 = err_prev;
-      err_prev = R(1) / fmax(EEst, R(1e-12));
+      err_prev = R(1) / max_of(EEst, R(1e-12));
     } else {
-      qold = fmax(EEst, R(1e-4));
+      log_qold = max_of(log_eest, R(-9.210340371976184));  // qold = max(EEst, 1e-4)
     }
   }
-  // Factor for a rejected step (shrink only).
-  SCIML_HD R reject_factor(R EEst) const {
-    using std::pow;
-    using std::fmin;
-    using std::fmax;
-    if (kind == StepController::Kind::PID) return fmin(factor, R(0.9));
-    const R q = fmin(R(1) / qmin, (kind == StepController::Kind::PI ? q11 : pow(fmax(EEst, R(1e-30)), R(1) / k)) / gamma);
-    return fmin(R(1) / q, R(0.9));
+  // Factor for a rejected step (shrink only); propose() must have seen this EEst.
+  SCIML_HD R reject_factor(R) const {
+    using std::exp;
+    if (kind == StepController::Kind::PID) return min_of(factor, R(0.9));
+    const R q11 = exp(kind == StepController::Kind::PI ? beta1 * log_eest : log_eest / k);
+    return min_of(R(1) / min_of(R(1) / qmin, q11 / gamma), R(0.9));
   }
 };
 
