@@ -153,6 +153,8 @@ TEST(ContinuousCallback, GrowingCellPopulationResizesTheState) {
   EXPECT_GT(exact.size(), 6u);
   // dense output before a division still has the old size
   EXPECT_EQ(sol(0.5).size(), 1u);
+  EXPECT_EQ(sol(tf).size(), exact.size() + 1);
+  EXPECT_EQ(sol(exact[3] + 1e-9).size(), 5u);  // after the 4th division: 5 cells
   EXPECT_NEAR(sol(0.5)[0], 0.5 * std::exp(0.5), 1e-9);
 }
 

@@ -34,6 +34,15 @@ struct ODESolution {
 
   bool success() const { return successful_retcode(retcode); }
 
+ private:
+  static void fit_size(State& out, const State& like) {
+    if constexpr (is_resizable_v<State>) {
+      if (state_size(out) != state_size(like)) out.resize(state_size(like));
+    }
+  }
+
+ public:
+
   // u(tq): the interpolant of the step containing tq (the left one at a step boundary / event).
   State operator()(time_type tq) const {
     State out = u.empty() ? State{} : u.front();
@@ -41,7 +50,8 @@ struct ODESolution {
     return out;
   }
 
-  // In-place form of sol(tq); `out` must already have the right size.
+  // In-place form of sol(tq); a resizable `out` is resized to the state's length at tq (it may change at
+  // events), a fixed-size one must match it.
   void interpolate(time_type tq, State& out) const {
     if (t.empty() && dense_t0.empty()) throw std::logic_error("sol(t): the solution holds no data");
     const time_type a = dense ? dense_t0.front() : t.front();
@@ -60,6 +70,7 @@ struct ODESolution {
       std::size_t i = std::min<std::size_t>(std::size_t(it - dense_tend.begin()), dense_tend.size() - 1);
       const time_type h = dense_h[i];
       const time_type theta = h != 0 ? (tq - dense_t0[i]) / h : time_type(0);
+      fit_size(out, dense_u0[i]);
       Step::interpolate(out, dense_u0[i], detail::KView<State>{&dense_k[i * Tab::total]}, h, theta);
       return;
     }
@@ -69,6 +80,7 @@ struct ODESolution {
     if (i >= t.size()) { out = u.back(); return; }
     const time_type w = (tq - t[i - 1]) / (t[i] - t[i - 1]);
     out = u[i];
+    if (state_size(u[i - 1]) != state_size(u[i])) return;  // the length changed here: no blend
     for (std::size_t m = 0; m < state_size(out); ++m) out[m] = (1 - w) * u[i - 1][m] + w * u[i][m];
   }
 };
