@@ -47,7 +47,12 @@ struct ControllerState {
 
   static SCIML_HD R max_of(R a, R b) { return a > b ? a : b; }
   static SCIML_HD R min_of(R a, R b) { return a < b ? a : b; }
-  SCIML_HD R limit(R q) const { return R(1) / max_of(R(1) / qmax, min_of(R(1) / qmin, q / gamma)); }
+  R log_gamma = R(-0.10536051565782628);  // log(gamma); set by set_gamma
+  SCIML_HD void set_gamma(R g) {
+    using std::log;
+    gamma = g;
+    log_gamma = log(g);
+  }
 
   // Propose the next |dt| after an error estimate EEst (<= 1 accepts). Returns the factor dt_new/dt.
   // PI: dt_new = dt / (EEst^beta1 / qold^beta2 / gamma), in logs so a step costs one log and one exp.
@@ -63,9 +68,10 @@ struct ControllerState {
       factor = min_of(max_of(f, qmin), qmax);
       return factor;
     }
+    // factor = gamma / q clamped to [qmin, qmax]; no division on the step's critical path
     log_eest = log(max_of(EEst, R(1e-30)));
     const R e = kind == StepController::Kind::I ? log_eest / k : beta1 * log_eest - beta2 * log_qold;
-    factor = limit(exp(e));
+    factor = min_of(max_of(exp(log_gamma - e), qmin), qmax);
     return factor;
   }
   // After an accepted step.

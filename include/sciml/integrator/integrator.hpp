@@ -435,7 +435,7 @@ class Integrator {
     ctrl_.beta3 = R(c.beta3);
     ctrl_.qmin = R(c.qmin > 0 ? c.qmin : d.qmin);
     ctrl_.qmax = R(c.qmax > 0 ? c.qmax : d.qmax);
-    ctrl_.gamma = R(c.gamma > 0 ? c.gamma : d.gamma);
+    ctrl_.set_gamma(R(c.gamma > 0 ? c.gamma : d.gamma));
     ctrl_.k = R(std::min(Tab::order, Tab::embedded_order) + 1);
     if (save_start) push_save(t0, u);
     if (t0 == t1) {
