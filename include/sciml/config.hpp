@@ -16,6 +16,14 @@
 #define SCIML_INLINE inline __attribute__((always_inline))
 #endif
 
+// Inline everything a function calls (the user's right-hand side into a method's stages): GCC otherwise keeps
+// some right-hand sides out of line in the unrolled step (measured: 1.6x slower on the Arenstorf orbit).
+#if defined(__GNUC__) && !defined(__CUDA_ARCH__)
+#define SCIML_FLATTEN __attribute__((flatten))
+#else
+#define SCIML_FLATTEN
+#endif
+
 #define SCIML_VERSION_MAJOR 0
 #define SCIML_VERSION_MINOR 1
 #define SCIML_VERSION_PATCH 0

@@ -54,36 +54,39 @@ struct ControllerState {
     log_gamma = log(g);
   }
 
-  // Propose the next |dt| after an error estimate EEst (<= 1 accepts). Returns the factor dt_new/dt.
+  // Propose the next |dt| after an error estimate; the argument is EEst^2 (the squared scaled RMS norm,
+  // <= 1 accepts). Returns the factor dt_new/dt.
   // PI: dt_new = dt / (EEst^beta1 / qold^beta2 / gamma), in logs so a step costs one log and one exp.
-  SCIML_HD R propose(R EEst) {
+  SCIML_HD R propose(R EEst2) {
     using std::atan;
     using std::exp;
     using std::log;
     using std::pow;
+    using std::sqrt;
     if (kind == StepController::Kind::PID) {
-      const R e1 = R(1) / max_of(EEst, R(1e-12));
+      const R e1 = R(1) / max_of(sqrt(EEst2), R(1e-12));
       R f = pow(e1, beta1 / k) * pow(err_prev, beta2 / k) * pow(err_prev2, beta3 / k);
       f = R(1) + atan(f - R(1));
       factor = min_of(max_of(f, qmin), qmax);
       return factor;
     }
     // factor = gamma / q clamped to [qmin, qmax]; no division on the step's critical path
-    log_eest = log(max_of(EEst, R(1e-30)));
+    log_eest = R(0.5) * log(max_of(EEst2, R(1e-60)));
     const R e = kind == StepController::Kind::I ? log_eest / k : beta1 * log_eest - beta2 * log_qold;
     factor = min_of(max_of(exp(log_gamma - e), qmin), qmax);
     return factor;
   }
   // After an accepted step.
-  SCIML_HD void accept(R EEst) {
+  SCIML_HD void accept(R EEst2) {
+    using std::sqrt;
     if (kind == StepController::Kind::PID) {
       err_prev2 = err_prev;
-      err_prev = R(1) / max_of(EEst, R(1e-12));
+      err_prev = R(1) / max_of(sqrt(EEst2), R(1e-12));
     } else {
       log_qold = max_of(log_eest, R(-9.210340371976184));  // qold = max(EEst, 1e-4)
     }
   }
-  // Factor for a rejected step (shrink only); propose() must have seen this EEst.
+  // Factor for a rejected step (shrink only); propose() must have seen this estimate.
   SCIML_HD R reject_factor(R) const {
     using std::exp;
     if (kind == StepController::Kind::PID) return min_of(factor, R(0.9));

@@ -83,7 +83,8 @@ class Integrator {
       unew_.resize(n);
       tmp_.resize(n);
       work_.resize(n);
-      for (auto& ki : k_) ki.resize(n);
+      for (int j = 0; j < S; ++j) k_[j].resize(n);
+      for (int j = S; j < TOT; ++j) k_[j] = State{};  // interpolation-only stages: made again when needed
       k0_stale_ = true;
     } else {
       (void)n;
@@ -133,10 +134,10 @@ class Integrator {
         hit = true;
       }
       sol.stats.nf += Step::template stages<inplace>(f_, p, u, t, h, k_, tmp_, unew_);
-      R EEst = 0;
+      R EEst = 0;  // squared scaled RMS norm of the error estimate
       R factor = 1;
       if (adaptive_) {
-        EEst = Step::error(u, unew_, k_, h, tolview());
+        EEst = Step::error_squared(u, unew_, k_, h, tolview());
         if (!(EEst <= R(1))) {  // reject (NaN estimates too)
           ++sol.stats.nreject;
           ++sol.stats.nsteps;
@@ -230,6 +231,10 @@ class Integrator {
   void ensure_extra_stages() {
     if constexpr (Tab::extra_stages > 0) {
       if (!extra_done_) {
+        if constexpr (is_resizable_v<State>) {  // allocated at the first interpolation only
+          if (state_size(k_[S]) != state_size(u))
+            for (int j = S; j < TOT; ++j) k_[j] = u;
+        }
         sol.stats.nf += Step::template extra_stages<inplace>(f_, p, uprev, tprev, h_, k_, tmp_);
         extra_done_ = true;
       }
@@ -424,7 +429,8 @@ class Integrator {
     unew_ = u;
     tmp_ = u;
     work_ = u;
-    for (auto& ki : k_) ki = u;
+    // the interpolation-only stages of a dynamic state are allocated when first needed (ensure_extra_stages)
+    for (int j = 0; j < (is_resizable_v<State> ? S : TOT); ++j) k_[j] = u;
     // controller
     StepController c = o.controller;
     const StepController d = Alg::default_controller();
