@@ -30,8 +30,9 @@ test-sanitize: deps
 bench:
 	@scripts/deps.sh bench
 	cmake -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=Release -DSCIML_BUILD_BENCH=ON -DSCIML_BUILD_TESTS=OFF
-	cmake --build $(BUILD)-bench -j $(JOBS)
-	./$(BUILD)-bench/bench/nonstiff/bench_nonstiff --out docs/benchmarks.md
+	cmake --build $(BUILD)-bench -j $(JOBS) --target bench_nonstiff
+	./$(BUILD)-bench/bench/nonstiff/bench_nonstiff --out docs/benchmarks.md --csv bench/results
+	/usr/bin/python3 bench/plot_nonstiff.py bench/results docs/img
 
 install: deps $(BUILD)/CMakeCache.txt
 	cmake --install $(BUILD) --prefix $(PREFIX)

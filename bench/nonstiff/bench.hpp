@@ -1,6 +1,7 @@
 // The non-stiff benchmark's shared pieces: the problems (one definition, used by every contestant), what a
 // solve returns, the contestants' registration and the timing harness.
 #pragma once
+#include <type_traits>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -14,6 +15,17 @@
 namespace bench {
 
 enum class ProblemId { Lorenz, Arenstorf, Pleiades, Linear };
+
+// Calls f(std::integral_constant<ProblemId, id>{}): adapters instantiate their solver once per problem.
+template <class F>
+void with_problem(ProblemId id, F&& f) {
+  switch (id) {
+    case ProblemId::Lorenz: f(std::integral_constant<ProblemId, ProblemId::Lorenz>{}); break;
+    case ProblemId::Arenstorf: f(std::integral_constant<ProblemId, ProblemId::Arenstorf>{}); break;
+    case ProblemId::Pleiades: f(std::integral_constant<ProblemId, ProblemId::Pleiades>{}); break;
+    case ProblemId::Linear: f(std::integral_constant<ProblemId, ProblemId::Linear>{}); break;
+  }
+}
 
 // One problem as every contestant sees it: a time span, u0, the reference (empty: timing only), which
 // components the error is measured over, and the tolerances raced.
@@ -155,17 +167,19 @@ inline double seconds_since(Clock::time_point t0) {
 struct OverheadRow {
   std::string problem, method;
   double tol = 0;
-  double t_rhs = 0;       // seconds per RHS call
+  double t_rhs = 0;       // seconds per RHS call (independent calls: throughput)
+  double t_rhs_chain = 0; // seconds per RHS call + axpy when each call's input is the last one's output
   double t_step = 0;      // seconds per step (accepted + rejected)
   double f_per_step = 0;  // RHS calls per step
   double ratio = 0;       // t_step / (f_per_step * t_rhs)
   double target = 0;      // (s + 1) / s, s = f_per_step
+  double ratio_chain = 0; // t_step / (f_per_step * t_rhs_chain)
 };
 std::vector<OverheadRow> measure_overhead(const std::vector<Problem>& problems);
 
 // Reporting (report.cpp).
 struct Machine {
-  std::string cpu, compiler, commit, date, command, flags, versions;
+  std::string cpu, compiler, commit, date, command, flags, versions, memory;
   int cores = 0;
 };
 Machine describe_machine(int argc, char** argv);

@@ -73,12 +73,7 @@ void add_all(std::vector<Contestant>& out, const Problem& P) {
 
 std::vector<Contestant> odeint_contestants(const Problem& P) {
   std::vector<Contestant> out;
-  switch (P.id) {
-    case ProblemId::Lorenz: add_all<ProblemId::Lorenz>(out, P); break;
-    case ProblemId::Arenstorf: add_all<ProblemId::Arenstorf>(out, P); break;
-    case ProblemId::Pleiades: add_all<ProblemId::Pleiades>(out, P); break;
-    case ProblemId::Linear: add_all<ProblemId::Linear>(out, P); break;
-  }
+  with_problem(P.id, [&](auto id) { add_all<decltype(id)::value>(out, P); });
   return out;
 }
 

@@ -64,17 +64,7 @@ struct Methods {
   static std::vector<std::string> names() { return {Algs::name()...}; }
 };
 
-using All = Methods<sciml::DP5, sciml::Tsit5, sciml::Vern6, sciml::Vern7
-#ifdef SCIML_HAVE_VERN8
-                    , sciml::Vern8
-#endif
-#ifdef SCIML_HAVE_VERN9
-                    , sciml::Vern9
-#endif
-#ifdef SCIML_HAVE_DP8
-                    , sciml::DP8
-#endif
-                    >;
+using All = Methods<sciml::DP5, sciml::Tsit5, sciml::Vern6, sciml::Vern7, sciml::Vern8, sciml::Vern9, sciml::DP8>;
 
 }  // namespace
 
