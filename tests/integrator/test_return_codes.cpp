@@ -85,6 +85,16 @@ TEST(ReturnCodes, DtLessThanMinAtABlowUp) {
   EXPECT_GT(sol.u.back()[0], 1e3);
 }
 
+TEST(ReturnCodes, UserDtmin) {
+  // the blow-up at t = 1 needs ever smaller steps: a dtmin of 1e-4 stops the solve well before it
+  sciml::SolveOptions o;
+  o.dtmin = 1e-4;
+  auto sol = sciml::solve(sciml::ODEProblem(blowup, sciml::SVector{1.0}, {0.0, 2.0}), sciml::Tsit5{}, o);
+  EXPECT_EQ(sol.retcode, sciml::ReturnCode::DtLessThanMin);
+  EXPECT_LT(sol.t.back(), 1.0);
+  EXPECT_GT(sol.t.back(), 0.9);
+}
+
 TEST(ReturnCodes, MaxIters) {
   sciml::SolveOptions o;
   o.maxiters = 10;

@@ -29,7 +29,7 @@ TEST(Options, IssueExampleCompilesAndRuns) {
   opts.reltol = 1e-8;
   opts.abstol = 1e-8;
   opts.save_everystep = false;
-  auto sol = sciml::solve(prob, sciml::Vern7{}, opts);
+  auto sol = sciml::solve(prob, sciml::Vern9{}, opts);
   bool ok = sol.retcode == sciml::ReturnCode::Success;
   double x = sol.u.back()[0];
   long nf = sol.stats.nf;
