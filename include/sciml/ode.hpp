@@ -1,8 +1,9 @@
 // Umbrella header for ordinary differential equations: problems, the explicit Runge–Kutta methods,
-// step-size controllers, solve/init, solutions with dense output, and callbacks.
+// step-size controllers, solve/init, solutions with dense output, callbacks, and dual numbers.
 #pragma once
 #include "algorithm/erk/methods.hpp"
 #include "callback/callbacks.hpp"
+#include "core/dual.hpp"
 #include "core/return_code.hpp"
 #include "core/stats.hpp"
 #include "core/svector.hpp"
