@@ -1,6 +1,12 @@
-// Integrator: the one integrator loop (init / step / solve) for explicit Runge–Kutta methods: step-size
-// control, tstops, saveat, dense output, callbacks (events located on the dense output), ReturnCodes.
-// The step loop allocates nothing unless it saves; all work arrays are made in the constructor.
+// Integrator: the one integrator loop (init / step / solve) for every method family: step-size control,
+// tstops, saveat, dense output, callbacks (events located on the dense output), ReturnCodes. The step loop
+// allocates nothing unless it saves; all work arrays are made in the constructor.
+//
+// A family's step type (Alg::step_type) provides: constants order, embedded_order, S (stages of a step; stage
+// S-1 is f at the new point, reused as stage 0 of the next step) and TOT (S plus interpolation-only stages);
+// cache_type<State> (extra work data, with init(u)); stages<inplace>(f, p, u, t, h, k, tmp, unew, cache) ->
+// f calls; error_squared(u, unew, k, h, tol); new_point<inplace>(f, p, unew, t_new, k) -> f calls;
+// extra_stages<inplace>(f, p, u, t, h, k, tmp) -> f calls; interpolate(out, u0, k, h, theta).
 #pragma once
 #include <algorithm>
 #include <array>
@@ -31,11 +37,10 @@ class Integrator {
   using T = typename Prob::time_type;
   using R = real_t<scalar_t<State>>;
   using P = typename Prob::param_type;
-  using Tab = typename Alg::tableau;
-  using Step = detail::ERK<Tab>;
+  using Step = typename Alg::step_type;
   using Solution = ODESolution<State, Alg>;
-  static constexpr int S = Tab::stages;
-  static constexpr int TOT = Tab::total;
+  static constexpr int S = Step::S;
+  static constexpr int TOT = Step::TOT;
   static constexpr bool inplace = Prob::inplace;
 
   // ---- what callbacks and manual stepping see ----
@@ -133,7 +138,7 @@ class Integrator {
         h = ts - t;
         hit = true;
       }
-      sol.stats.nf += Step::template stages<inplace>(f_, p, u, t, h, k_, tmp_, unew_);
+      sol.stats.nf += Step::template stages<inplace>(f_, p, u, t, h, k_, tmp_, unew_, cache_);
       R EEst = 0;  // squared scaled RMS norm of the error estimate
       R factor = 1;
       if (adaptive_) {
@@ -204,6 +209,7 @@ class Integrator {
   Callback cb_;
   State unew_, tmp_, work_;
   std::array<State, TOT> k_;
+  typename Step::template cache_type<State> cache_;
   std::vector<R> abstol_vec_;
   R abstol_ = 0, reltol_ = 0;
   detail::ControllerState<R> ctrl_;
@@ -229,7 +235,7 @@ class Integrator {
   }
 
   void ensure_extra_stages() {
-    if constexpr (Tab::extra_stages > 0) {
+    if constexpr (TOT > S) {
       if (!extra_done_) {
         if constexpr (is_resizable_v<State>) {  // allocated at the first interpolation only
           if (state_size(k_[S]) != state_size(u))
@@ -442,7 +448,8 @@ class Integrator {
     ctrl_.qmin = R(c.qmin > 0 ? c.qmin : d.qmin);
     ctrl_.qmax = R(c.qmax > 0 ? c.qmax : d.qmax);
     ctrl_.set_gamma(R(c.gamma > 0 ? c.gamma : d.gamma));
-    ctrl_.k = R(std::min(Tab::order, Tab::embedded_order) + 1);
+    ctrl_.k = R(std::min(Step::order, Step::embedded_order) + 1);
+    cache_.init(u);
     if (save_start) push_save(t0, u);
     if (t0 == t1) {
       sol.retcode = ReturnCode::Success;
@@ -461,7 +468,7 @@ class Integrator {
     if (o.dt > 0) {
       dt = tdir_ * std::min(T(o.dt), dtmax_);
     } else {
-      dt = tdir_ * detail::initial_dt<inplace>(f_, p, u, t, tdir_, k_[0], Tab::order, tolview(), dtmax_,
+      dt = tdir_ * detail::initial_dt<inplace>(f_, p, u, t, tdir_, k_[0], Step::order, tolview(), dtmax_,
                                                tmp_, unew_, sol.stats.nf);
     }
     cb_.init(*this);

@@ -17,8 +17,7 @@ template <class State, class Alg>
 struct ODESolution {
   using state_type = State;
   using time_type = time_t_of<State>;
-  using Tab = typename Alg::tableau;
-  using Step = detail::ERK<Tab>;
+  using Step = typename Alg::step_type;
 
   std::vector<time_type> t;
   std::vector<State> u;
@@ -71,7 +70,7 @@ struct ODESolution {
       const time_type h = dense_h[i];
       const time_type theta = h != 0 ? (tq - dense_t0[i]) / h : time_type(0);
       fit_size(out, dense_u0[i]);
-      Step::interpolate(out, dense_u0[i], detail::KView<State>{&dense_k[i * Tab::total]}, h, theta);
+      Step::interpolate(out, dense_u0[i], detail::KView<State>{&dense_k[i * Step::TOT]}, h, theta);
       return;
     }
     auto it = std::lower_bound(t.begin(), t.end(), tq, before);

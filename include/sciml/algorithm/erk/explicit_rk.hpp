@@ -24,9 +24,15 @@ struct erk_controller_defaults {
 };
 }  // namespace detail
 
+namespace detail {
+template <class Tab>
+struct ERK;
+}
+
 template <class Tab>
 struct ExplicitRK {
   using tableau = Tab;
+  using step_type = detail::ERK<Tab>;  // the family's step (see integrator/integrator.hpp for the protocol)
   static constexpr int order = Tab::order;
   static constexpr bool is_adaptive = Tab::embedded_order > 0;
   static constexpr const char* name() { return Tab::name; }
@@ -80,8 +86,18 @@ struct TolView {
   SCIML_HD R atol(std::size_t i) const { return abstol_vec ? abstol_vec[i] : abstol; }
 };
 
+// Per-integrator work data of a family beyond the stage vectors (explicit RK needs none).
+struct NoStepCache {
+  template <class State>
+  void init(const State&) {}
+};
+
 template <class Tab>
 struct ERK {
+  template <class State>
+  using cache_type = NoStepCache;
+  static constexpr int order = Tab::order;
+  static constexpr int embedded_order = Tab::embedded_order;
   static constexpr int S = Tab::stages;
   static constexpr int E = Tab::extra_stages;
   static constexpr int TOT = Tab::total;
@@ -115,8 +131,9 @@ struct ERK {
 
   // Stages 1..S-2 and the new solution `unew`; with fsal_error also k[S-1] = f(t+h, unew).
   // k[0] = f(t, u) must be set. Returns the number of f evaluations.
-  template <bool Inplace, class F, class P, class State, class K, class T>
-  SCIML_HD SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp, State& unew) {
+  template <bool Inplace, class F, class P, class State, class K, class T, class Cache>
+  SCIML_HD SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp,
+                                           State& unew, Cache&) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       ((combine<int(I) + 1>(tmp, u, k, h),
         eval_rhs<Inplace>(f, k[I + 1], tmp, p, t + T(Tab::c[I + 1]) * h)),
