@@ -59,6 +59,13 @@ TEST(NoAllocation, StepLoop) {
   check_method<sciml::DP8>();
 }
 
+TEST(NoAllocation, Rosenbrock23) {  // Jacobian by AD, LU and solves all in registers
+  auto sprob = sciml::ODEProblem(sciml::problems::lorenz, sciml::SVector{1.0, 0.0, 0.0}, {0.0, 1000.0},
+                                 sciml::problems::lorenz_p);
+  auto s = sciml::init(sprob, sciml::Rosenbrock23{}, no_saving());
+  EXPECT_EQ(allocations_during_steps(s, 2000), 0);
+}
+
 TEST(NoAllocation, WithContinuousCallback) {
   // an event that never fires still checks the condition on the dense output every step
   auto cb = sciml::ContinuousCallback([](const auto& u, auto, auto&) { return u[2] + 1000.0; },

@@ -139,6 +139,11 @@ class Integrator {
         hit = true;
       }
       sol.stats.nf += Step::template stages<inplace>(f_, p, u, t, h, k_, tmp_, unew_, cache_);
+      if constexpr (requires { cache_.njac; }) {  // implicit families count Jacobians, factorisations, solves
+        sol.stats.njac = cache_.njac;
+        sol.stats.nw = cache_.nw;
+        sol.stats.nsolve = cache_.nsolve;
+      }
       R EEst = 0;  // squared scaled RMS norm of the error estimate
       R factor = 1;
       if (adaptive_) {
@@ -155,8 +160,14 @@ class Integrator {
             factor = ctrl_.reject_factor(EEst);
           }
           dt = h * T(factor);
-          if (nan_rejects_ > 30)
+          if (nan_rejects_ > 30) {
+            if constexpr (requires { cache_.singular; }) {
+              if (cache_.singular)
+                return fail(ReturnCode::Unstable, "the iteration matrix W = I - h*gamma*J stayed singular at t = " +
+                                                      num(double(t)) + ": check the Jacobian of f");
+            }
             return fail(ReturnCode::Unstable, nonfinite_message("the solution or its derivative"));
+          }
           if (std::abs(dt) < dtmin_eff()) {
             std::ostringstream m;
             m << "dt = " << std::abs(dt) << " fell below dtmin at t = " << t
