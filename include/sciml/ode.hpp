@@ -2,6 +2,7 @@
 // step-size controllers, solve/init, solutions with dense output, callbacks, and dual numbers.
 #pragma once
 #include "algorithm/erk/methods.hpp"
+#include "algorithm/rosenbrock/rosenbrock.hpp"
 #include "algorithm/rosenbrock/rosenbrock23.hpp"
 #include "callback/callbacks.hpp"
 #include "core/dual.hpp"

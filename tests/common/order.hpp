@@ -25,16 +25,16 @@ struct SlopeFit {
 
 // error_of(n) is the error with n steps over a span of length `span`; n doubles from n0. Points with error
 // below 1e-4 count; the sweep stops when the error stops falling like dt^(expected - 1.5) (the floor) or drops
-// below 1e-16. The slope is fitted over the last (at most) three points.
+// below `floor`. The slope is fitted over the last (at most) three points.
 inline SlopeFit asymptotic_slope(const std::function<double(int)>& error_of, double span, double expected,
-                                 int n0 = 2, int nmax = 1 << 20) {
+                                 int n0 = 2, int nmax = 1 << 20, double floor = 1e-16) {
   SlopeFit fit;
   double prev = 0;
   for (int n = n0; n <= nmax; n *= 2) {
     const double err = error_of(n);
     if (std::getenv("SCIML_VERBOSE")) std::printf("    n=%d err=%.3e\n", n, err);
     if (prev > 0 && prev < 1e-4 && err > prev / std::pow(2.0, expected - 1.5)) break;
-    if (err < 1e-16) break;
+    if (err < floor) break;
     if (err < 1e-4) {
       fit.dts.push_back(span / n);
       fit.errs.push_back(err);

@@ -88,4 +88,26 @@ inline SVector<T, 4> kepler_exact(T e, T t) {
   return {cos(E) - e, s * sin(E), -sin(E) / den, s * cos(E) / den};
 }
 
+// Robertson chemical kinetics (stiff), k = (0.04, 1e4, 3e7), y0 = (1, 0, 0); reference y(1e5) computed at
+// tolerance 1e-12..1e-13 by two codes agreeing to ~1e-10 relative. HIRES (IVPtestset), reference y(321.8122).
+inline constexpr auto rober = [](const auto& u, const auto& k, auto) {
+  using S = std::remove_cvref_t<decltype(u[0])>;
+  return sciml::SVector<S, 3>{-k[0] * u[0] + k[1] * u[1] * u[2], k[0] * u[0] - k[1] * u[1] * u[2] - k[2] * u[1] * u[1],
+                              k[2] * u[1] * u[1]};
+};
+constexpr std::array<double, 3> rober_k{0.04, 1e4, 3e7};
+constexpr std::array<double, 3> rober_ref{1.786592114e-02, 7.274751468e-08, 9.821340061e-01};  // y(1e5)
+
+inline constexpr auto hires = [](const auto& y, const auto&, auto) {
+  using S = std::remove_cvref_t<decltype(y[0])>;
+  return sciml::SVector<S, 8>{
+      -1.71 * y[0] + 0.43 * y[1] + 8.32 * y[2] + 0.0007, 1.71 * y[0] - 8.75 * y[1],
+      -10.03 * y[2] + 0.43 * y[3] + 0.035 * y[4], 8.32 * y[1] + 1.71 * y[2] - 1.12 * y[3],
+      -1.745 * y[4] + 0.43 * y[5] + 0.43 * y[6], -280.0 * y[5] * y[7] + 0.69 * y[3] + 1.71 * y[4] - 0.43 * y[5] + 0.69 * y[6],
+      280.0 * y[5] * y[7] - 1.81 * y[6], -280.0 * y[5] * y[7] + 1.81 * y[6]};
+};
+constexpr std::array<double, 8> hires_ref{0.7371312573325668e-3, 0.1442485726316185e-3, 0.5888729740967575e-4,
+                                          0.1175651343283149e-2, 0.2386356198831331e-2, 0.6238968252742796e-2,
+                                          0.2849998395185769e-2, 0.2850001604814231e-2};
+
 }  // namespace sciml::problems

@@ -64,6 +64,8 @@ TEST(NoAllocation, Rosenbrock23) {  // Jacobian by AD, LU and solves all in regi
                                  sciml::problems::lorenz_p);
   auto s = sciml::init(sprob, sciml::Rosenbrock23{}, no_saving());
   EXPECT_EQ(allocations_during_steps(s, 2000), 0);
+  auto r = sciml::init(sprob, sciml::Rodas5P{}, no_saving());
+  EXPECT_EQ(allocations_during_steps(r, 2000), 0);
 }
 
 TEST(NoAllocation, WithContinuousCallback) {

@@ -7,31 +7,13 @@
 #include <cstddef>
 #include "../../config.hpp"
 #include "../../controller/step_controller.hpp"
-#include "../../core/smatrix.hpp"
 #include "../../core/state.hpp"
-#include "../../linalg/jacobian.hpp"
-#include "../../linalg/small_lu.hpp"
 #include "../erk/explicit_rk.hpp"
+#include "rosenbrock_cache.hpp"
 
 namespace sciml {
 
 namespace detail {
-
-// Jacobian, time derivative and LU of W for a fixed-size state, plus the implicit-method counters.
-template <class State>
-struct RosenbrockSmallCache {
-  static_assert(is_fixed_size<State>::value,
-                "Rosenbrock23 runs on fixed-size states (sciml::SVector) for now; dense and sparse linear solvers "
-                "for std::vector / Eigen states come with the rest of the stiff solvers");
-  using T = scalar_t<State>;
-  static constexpr std::size_t N = State{}.size();
-  SMatrix<T, N, N> J{};
-  SmallLU<T, N> lu{};
-  State dT{};
-  long njac = 0, nw = 0, nsolve = 0;
-  bool singular = false;
-  void init(const State&) {}
-};
 
 struct Rosenbrock23Step {
   template <class State>
@@ -49,17 +31,8 @@ struct Rosenbrock23Step {
                                   State& unew, Cache& c) {
     using R = real_t<scalar_t<State>>;
     constexpr std::size_t N = Cache::N;
-    constexpr int chunk = N <= 16 ? int(N) : 8;
-    jacobian_ad<Inplace, chunk>(f, u, p, t, c.J);
-    time_derivative_ad<Inplace>(f, u, p, t, c.dT);
-    ++c.njac;
-    auto W = c.J;  // W = I - h d J
     const R hd = R(h) * R(d);
-    for (std::size_t i = 0; i < N; ++i)
-      for (std::size_t j = 0; j < N; ++j) W(i, j) = (i == j ? R(1) : R(0)) - hd * c.J(i, j);
-    ++c.nw;
-    c.singular = !c.lu.factorize(W);
-    if (c.singular) {  // a NaN solution: the integrator rejects the step and shrinks h
+    if (!c.template factorize<Inplace>(f, p, u, t, hd)) {  // a NaN solution: the integrator shrinks h
       for (std::size_t i = 0; i < N; ++i) unew[i] = R(NAN);
       return 0;
     }

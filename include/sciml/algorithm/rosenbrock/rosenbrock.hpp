@@ -1,0 +1,139 @@
+// The one generic Rosenbrock step (Hairer & Wanner II, Sec. IV.7, the "RODAS" form), driven by tableau data
+// (include/sciml/tableau/rosenbrock/): one Jacobian and time derivative by AD and one LU of I - gamma h J per
+// step, one solve per stage, each method's own stiff-aware dense output. `Rosenbrock<Tableau>` is the algorithm
+// type; Rodas4 and Rodas5P are aliases. Fixed-size (SVector) states for now.
+#pragma once
+#include <cmath>
+#include <cstddef>
+#include "../../config.hpp"
+#include "../../controller/step_controller.hpp"
+#include "../../core/state.hpp"
+#include "../../problem/ode_problem.hpp"
+#include "../../tableau/rosenbrock/rodas4.hpp"
+#include "../../tableau/rosenbrock/rodas5p.hpp"
+#include "../erk/explicit_rk.hpp"
+#include "rosenbrock_cache.hpp"
+
+namespace sciml {
+
+namespace detail {
+
+// With W = I/(gamma h) - J:
+//   stage i: U_i = u + sum_{j<i} a_ij k_j,  k_i = W^-1 ( f(t + c_i h, U_i) + sum_{j<i} C_ij/h k_j + d_i h f_t )
+//   u_new = u + sum_i m_i k_i,  error = sum_i btilde_i k_i,
+//   u(t + theta h) = (1-theta) u + theta (u_new + (1-theta)(D_1 + theta (D_2 + theta D_3))), D_r = sum_i H_ri k_i.
+// Integrator layout: k[0] = f(t, u), k[1..s] = the stages, k[s+1] = f(t + h, u_new) (the next k[0]).
+template <class Tab>
+struct RosenbrockStep {
+  template <class State>
+  using cache_type = RosenbrockSmallCache<State>;
+  static constexpr int s = Tab::stages;
+  static constexpr int order = Tab::order;
+  static constexpr int embedded_order = Tab::embedded_order;
+  static constexpr int S = s + 2;
+  static constexpr int TOT = S;
+  static constexpr int tri(int i) { return i * (i - 1) / 2; }
+
+  template <bool Inplace, class F, class P, class State, class K, class T, class Cache>
+  SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp,
+                                  State& unew, Cache& c) {
+    using R = real_t<scalar_t<State>>;
+    constexpr std::size_t N = Cache::N;
+    const R gh = R(Tab::gamma) * R(h);
+    if (!c.template factorize<Inplace>(f, p, u, t, gh)) {  // a NaN solution: the integrator shrinks h
+      for (std::size_t m = 0; m < N; ++m) unew[m] = R(NAN);
+      return 0;
+    }
+    // (I/(gamma h) - J)^-1 = gamma h (I - gamma h J)^-1
+    int nf = 0;
+    for (int i = 0; i < s; ++i) {
+      State& fi = k[S - 1];  // the new-point slot is free until the step is accepted
+      if (i == 0) {
+        fi = k[0];
+      } else {
+        for (std::size_t m = 0; m < N; ++m) {
+          scalar_t<State> acc = u[m];
+          for (int j = 0; j < i; ++j) acc += R(Tab::a[tri(i) + j]) * k[1 + j][m];
+          tmp[m] = acc;
+        }
+        eval_rhs<Inplace>(f, fi, tmp, p, t + T(Tab::c[i]) * h);
+        ++nf;
+      }
+      State rhs{};
+      for (std::size_t m = 0; m < N; ++m) {
+        scalar_t<State> acc = fi[m] + R(Tab::d[i]) * R(h) * c.dT[m];
+        for (int j = 0; j < i; ++j) acc += R(Tab::C[tri(i) + j]) / R(h) * k[1 + j][m];
+        rhs[m] = gh * acc;
+      }
+      k[1 + i] = c.lu.solve(rhs);
+    }
+    c.nsolve += s;
+    for (std::size_t m = 0; m < N; ++m) {
+      scalar_t<State> acc = u[m];
+      for (int i = 0; i < s; ++i) acc += R(Tab::m[i]) * k[1 + i][m];
+      unew[m] = acc;
+    }
+    return nf;
+  }
+
+  template <bool Inplace, class F, class P, class State, class K, class T>
+  static int new_point(const F& f, const P& p, const State& unew, T t_new, K& k) {
+    eval_rhs<Inplace>(f, k[S - 1], unew, p, t_new);
+    return 1;
+  }
+  template <bool Inplace, class F, class P, class State, class K, class T>
+  static int extra_stages(const F&, const P&, const State&, T, T, K&, State&) {
+    return 0;
+  }
+
+  template <class State, class K, class T, class R>
+  static R error_squared(const State& u, const State& unew, const K& k, T, const TolView<R>& tol) {
+    using std::abs;
+    const std::size_t n = state_size(u);
+    R acc = 0;
+    for (std::size_t m = 0; m < n; ++m) {
+      R e = 0;
+      for (int i = 0; i < s; ++i)
+        if (Tab::btilde[i] != 0.0) e += R(Tab::btilde[i]) * value_of(k[1 + i][m]);
+      const R au = abs(value_of(u[m])), an = abs(value_of(unew[m]));
+      const R r = e / (tol.atol(m) + tol.reltol * (au > an ? au : an));
+      acc += r * r;
+    }
+    return acc / R(n);
+  }
+
+  template <class State, class K, class T>
+  SCIML_HD static void interpolate(State& out, const State& u0, const K& k, T, T theta) {
+    using R = real_t<scalar_t<State>>;
+    const R th = R(theta), th1 = R(1) - th;
+    for (std::size_t m = 0; m < state_size(u0); ++m) {
+      scalar_t<State> u1 = u0[m];
+      for (int i = 0; i < s; ++i) u1 += R(Tab::m[i]) * k[1 + i][m];
+      scalar_t<State> nest = scalar_t<State>(R(0));
+      for (int r = Tab::ndense - 1; r >= 0; --r) {
+        scalar_t<State> D = scalar_t<State>(R(0));
+        for (int i = 0; i < s; ++i) D += R(Tab::H[r * s + i]) * k[1 + i][m];
+        nest = r == Tab::ndense - 1 ? D : D + th * nest;
+      }
+      out[m] = th1 * u0[m] + th * (u1 + th1 * nest);
+    }
+  }
+};
+
+}  // namespace detail
+
+template <class Tab>
+struct Rosenbrock {
+  using tableau = Tab;
+  using step_type = detail::RosenbrockStep<Tab>;
+  static constexpr int order = Tab::order;
+  static constexpr bool is_adaptive = true;
+  static constexpr const char* name() { return Tab::name; }
+  // the I controller, as OrdinaryDiffEq uses for Rosenbrock methods
+  static StepController default_controller() { return {StepController::Kind::I, 0, 0, 0, 0.2, 10.0, 0.9}; }
+};
+
+using Rodas4 = Rosenbrock<tableau::Rodas4Tableau>;
+using Rodas5P = Rosenbrock<tableau::Rodas5PTableau>;
+
+}  // namespace sciml
