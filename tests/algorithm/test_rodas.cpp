@@ -91,3 +91,28 @@ TEST(Rodas, DenseOutput) {
   EXPECT_LT(at_steps, 1e-6);
   EXPECT_LT(between, 1e-5);
 }
+
+#ifdef SCIML_HAVE_EIGEN
+TEST(Rodas, DynamicStatesMatchFixedSize) {
+  // ROBER in place on std::vector (Eigen LU) gives the same steps and answer as on SVector (SmallLU)
+  auto rober_inplace = [](auto& du, const auto& u, const auto& k, auto) {
+    du[0] = -k[0] * u[0] + k[1] * u[1] * u[2];
+    du[1] = k[0] * u[0] - k[1] * u[1] * u[2] - k[2] * u[1] * u[1];
+    du[2] = k[2] * u[1] * u[1];
+  };
+  sciml::SolveOptions o;
+  o.reltol = 1e-8;
+  o.abstol = 1e-12;
+  o.save_everystep = false;
+  auto fixed = sciml::solve(sciml::ODEProblem(pr::rober, sciml::SVector{1.0, 0.0, 0.0}, {0.0, 1e5}, pr::rober_k),
+                            sciml::Rodas5P{}, o);
+  auto dyn = sciml::solve(sciml::ODEProblem(rober_inplace, std::vector{1.0, 0.0, 0.0}, {0.0, 1e5}, pr::rober_k),
+                          sciml::Rodas5P{}, o);
+  ASSERT_EQ(dyn.retcode, sciml::ReturnCode::Success) << dyn.message;
+  EXPECT_EQ(dyn.stats.naccept, fixed.stats.naccept);
+  for (int i = 0; i < 3; ++i) EXPECT_NEAR(dyn.u.back()[i], fixed.u.back()[i], 1e-12 * (1 + fixed.u.back()[i]));
+  auto r23 = sciml::solve(sciml::ODEProblem(rober_inplace, std::vector{1.0, 0.0, 0.0}, {0.0, 1e5}, pr::rober_k),
+                          sciml::Rosenbrock23{}, o);
+  EXPECT_EQ(r23.retcode, sciml::ReturnCode::Success);
+}
+#endif

@@ -66,6 +66,11 @@ TEST(NoAllocation, Rosenbrock23) {  // Jacobian by AD, LU and solves all in regi
   EXPECT_EQ(allocations_during_steps(s, 2000), 0);
   auto r = sciml::init(sprob, sciml::Rodas5P{}, no_saving());
   EXPECT_EQ(allocations_during_steps(r, 2000), 0);
+#ifdef SCIML_HAVE_EIGEN
+  auto vprob = sciml::ODEProblem(lorenz_inplace, std::vector{1.0, 0.0, 0.0}, {0.0, 1000.0}, sciml::problems::lorenz_p);
+  auto v = sciml::init(vprob, sciml::Rodas5P{}, no_saving());  // Eigen LU, AD work vectors kept in the cache
+  EXPECT_EQ(allocations_during_steps(v, 2000), 0);
+#endif
 }
 
 TEST(NoAllocation, WithContinuousCallback) {

@@ -90,6 +90,7 @@ class Integrator {
       work_.resize(n);
       for (int j = 0; j < S; ++j) k_[j].resize(n);
       for (int j = S; j < TOT; ++j) k_[j] = State{};  // interpolation-only stages: made again when needed
+      cache_.init(u);
       k0_stale_ = true;
     } else {
       (void)n;

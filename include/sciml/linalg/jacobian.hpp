@@ -43,14 +43,13 @@ Out make_rebound(const State& u) {
 }
 }  // namespace detail
 
-// J(i, j) = d f_i / d u_j by forward-mode AD. `inplace`: f(du, u, p, t) instead of du = f(u, p, t).
-template <bool Inplace, int Chunk = 8, class F, class State, class P, class T, class Jac>
-void jacobian_ad(const F& f, const State& u, const P& p, T t, Jac& J) {
+// J(i, j) = d f_i / d u_j by forward-mode AD. `Inplace`: f(du, u, p, t) instead of du = f(u, p, t).
+// ud, dud: work states of dual numbers of u's length (kept by callers that Jacobian every step).
+template <bool Inplace, int Chunk = 8, class F, class State, class P, class T, class Jac, class DState>
+void jacobian_ad(const F& f, const State& u, const P& p, T t, Jac& J, DState& ud, DState& dud) {
   using S = scalar_t<State>;
   using D = Dual<S, Chunk>;
-  using DState = detail::rebind_state_t<State, D>;
   const std::size_t n = state_size(u);
-  DState ud = detail::make_rebound<DState>(u), dud = detail::make_rebound<DState>(u);
   for (std::size_t j0 = 0; j0 < n; j0 += Chunk) {
     for (std::size_t j = 0; j < n; ++j) {
       ud[j] = D(u[j]);
@@ -65,6 +64,12 @@ void jacobian_ad(const F& f, const State& u, const P& p, T t, Jac& J) {
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t j = j0; j < jend; ++j) J(i, j) = dud[i].der[j - j0];
   }
+}
+template <bool Inplace, int Chunk = 8, class F, class State, class P, class T, class Jac>
+void jacobian_ad(const F& f, const State& u, const P& p, T t, Jac& J) {
+  using DState = detail::rebind_state_t<State, Dual<scalar_t<State>, Chunk>>;
+  DState ud = detail::make_rebound<DState>(u), dud = detail::make_rebound<DState>(u);
+  jacobian_ad<Inplace, Chunk>(f, u, p, t, J, ud, dud);
 }
 
 // J(i, j) by forward differences with the usual step sqrt(eps) * max(|u_j|, 1) (n + 1 evaluations), or
@@ -100,14 +105,12 @@ void jacobian_fd(const F& f, const State& u, const P& p, T t, Jac& J, bool centr
   }
 }
 
-// dfdt_i = d f_i / d t at (u, p, t) by forward-mode AD in t.
-template <bool Inplace, class F, class State, class P, class T, class Out>
-void time_derivative_ad(const F& f, const State& u, const P& p, T t, Out& dfdt) {
+// dfdt_i = d f_i / d t at (u, p, t) by forward-mode AD in t (ud, dud: work states of Dual<S, 1>).
+template <bool Inplace, class F, class State, class P, class T, class Out, class DState>
+void time_derivative_ad(const F& f, const State& u, const P& p, T t, Out& dfdt, DState& ud, DState& dud) {
   using S = scalar_t<State>;
   using D = Dual<S, 1>;
-  using DState = detail::rebind_state_t<State, D>;
   const std::size_t n = state_size(u);
-  DState ud = detail::make_rebound<DState>(u), dud = detail::make_rebound<DState>(u);
   for (std::size_t j = 0; j < n; ++j) ud[j] = D(u[j]);
   const D td = D::variable(S(t), 0);
   if constexpr (Inplace) {
@@ -116,6 +119,12 @@ void time_derivative_ad(const F& f, const State& u, const P& p, T t, Out& dfdt) 
     dud = f(ud, p, td);
   }
   for (std::size_t i = 0; i < n; ++i) dfdt[i] = dud[i].der[0];
+}
+template <bool Inplace, class F, class State, class P, class T, class Out>
+void time_derivative_ad(const F& f, const State& u, const P& p, T t, Out& dfdt) {
+  using DState = detail::rebind_state_t<State, Dual<scalar_t<State>, 1>>;
+  DState ud = detail::make_rebound<DState>(u), dud = detail::make_rebound<DState>(u);
+  time_derivative_ad<Inplace>(f, u, p, t, dfdt, ud, dud);
 }
 
 }  // namespace sciml

@@ -1,7 +1,7 @@
 // The one generic Rosenbrock step (Hairer & Wanner II, Sec. IV.7, the "RODAS" form), driven by tableau data
 // (include/sciml/tableau/rosenbrock/): one Jacobian and time derivative by AD and one LU of I - gamma h J per
 // step, one solve per stage, each method's own stiff-aware dense output. `Rosenbrock<Tableau>` is the algorithm
-// type; Rodas4 and Rodas5P are aliases. Fixed-size (SVector) states for now.
+// type; Rodas4 and Rodas5P are aliases. SVector states solve in registers (SmallLU), dynamic ones with Eigen.
 #pragma once
 #include <cmath>
 #include <cstddef>
@@ -26,7 +26,7 @@ namespace detail {
 template <class Tab>
 struct RosenbrockStep {
   template <class State>
-  using cache_type = RosenbrockSmallCache<State>;
+  using cache_type = RosenbrockCache<State>;
   static constexpr int s = Tab::stages;
   static constexpr int order = Tab::order;
   static constexpr int embedded_order = Tab::embedded_order;
@@ -38,7 +38,7 @@ struct RosenbrockStep {
   SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp,
                                   State& unew, Cache& c) {
     using R = real_t<scalar_t<State>>;
-    constexpr std::size_t N = Cache::N;
+    const std::size_t N = state_size(u);
     const R gh = R(Tab::gamma) * R(h);
     if (!c.template factorize<Inplace>(f, p, u, t, gh)) {  // a NaN solution: the integrator shrinks h
       for (std::size_t m = 0; m < N; ++m) unew[m] = R(NAN);
@@ -59,15 +59,14 @@ struct RosenbrockStep {
         eval_rhs<Inplace>(f, fi, tmp, p, t + T(Tab::c[i]) * h);
         ++nf;
       }
-      State rhs{};
+      State& rhs = c.rhs;
       for (std::size_t m = 0; m < N; ++m) {
         scalar_t<State> acc = fi[m] + R(Tab::d[i]) * R(h) * c.dT[m];
         for (int j = 0; j < i; ++j) acc += R(Tab::C[tri(i) + j]) / R(h) * k[1 + j][m];
         rhs[m] = gh * acc;
       }
-      k[1 + i] = c.lu.solve(rhs);
+      c.solve(rhs, k[1 + i]);
     }
-    c.nsolve += s;
     for (std::size_t m = 0; m < N; ++m) {
       scalar_t<State> acc = u[m];
       for (int i = 0; i < s; ++i) acc += R(Tab::m[i]) * k[1 + i][m];

@@ -1,7 +1,7 @@
 // Rosenbrock23: the L-stable Rosenbrock-W pair of order 2(3) of Shampine & Reichelt (MATLAB's ode23s), for
 // stiff problems at loose tolerances. One Jacobian (forward-mode AD) and one LU of W = I - h d J per step,
 // three linear solves, two new f calls (the third, at the new point, is reused by the next step), and a free
-// second-order dense output. This first implicit method runs on SVector states (SmallLU, in registers).
+// second-order dense output.
 #pragma once
 #include <cmath>
 #include <cstddef>
@@ -17,7 +17,7 @@ namespace detail {
 
 struct Rosenbrock23Step {
   template <class State>
-  using cache_type = RosenbrockSmallCache<State>;
+  using cache_type = RosenbrockCache<State>;
   static constexpr int order = 2;
   static constexpr int embedded_order = 3;  // the estimate is the local error of the order-2 solution
   // k[0] = f(t, u), k[1..3] = the stages k1, k2, k3, k[4] = f(t + h, u_new) (the next step's k[0])
@@ -30,19 +30,19 @@ struct Rosenbrock23Step {
   SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp,
                                   State& unew, Cache& c) {
     using R = real_t<scalar_t<State>>;
-    constexpr std::size_t N = Cache::N;
+    const std::size_t N = state_size(u);
     const R hd = R(h) * R(d);
     if (!c.template factorize<Inplace>(f, p, u, t, hd)) {  // a NaN solution: the integrator shrinks h
       for (std::size_t i = 0; i < N; ++i) unew[i] = R(NAN);
       return 0;
     }
-    State rhs{};
+    State& rhs = c.rhs;
     for (std::size_t i = 0; i < N; ++i) rhs[i] = k[0][i] + hd * c.dT[i];
-    k[1] = c.lu.solve(rhs);
+    c.solve(rhs, k[1]);
     for (std::size_t i = 0; i < N; ++i) tmp[i] = u[i] + R(h) / 2 * k[1][i];
     eval_rhs<Inplace>(f, k[3], tmp, p, t + h / 2);  // F1, kept in k[3] until k3 replaces it
     for (std::size_t i = 0; i < N; ++i) rhs[i] = k[3][i] - k[1][i];
-    k[2] = c.lu.solve(rhs);
+    c.solve(rhs, k[2]);
     for (std::size_t i = 0; i < N; ++i) {
       k[2][i] += k[1][i];
       unew[i] = u[i] + R(h) * k[2][i];
@@ -50,8 +50,7 @@ struct Rosenbrock23Step {
     eval_rhs<Inplace>(f, k[4], unew, p, t + h);  // F2
     for (std::size_t i = 0; i < N; ++i)
       rhs[i] = k[4][i] - R(e32) * (k[2][i] - k[3][i]) - R(2) * (k[1][i] - k[0][i]) + hd * c.dT[i];
-    k[3] = c.lu.solve(rhs);
-    c.nsolve += 3;
+    c.solve(rhs, k[3]);
     return 2;
   }
 

@@ -1,28 +1,40 @@
-// The work data of a Rosenbrock step on a fixed-size state: Jacobian, time derivative, LU of the iteration
-// matrix W (in registers, SmallLU), and the implicit-method counters the integrator reports.
+// The work data of a Rosenbrock step: Jacobian and time derivative (forward-mode AD), the LU of the iteration
+// matrix W = I - gh J, a right-hand-side buffer, and the implicit-method counters the integrator reports.
+// Fixed-size states (SVector) keep all of it in registers (SmallLU); dynamic states (std::vector, Eigen
+// vectors) use Eigen's partial-pivoting LU, with every buffer made once per solve.
 #pragma once
+#include <cmath>
 #include <cstddef>
+#include <stdexcept>
 #include <type_traits>
+#include "../../core/dual.hpp"
 #include "../../core/smatrix.hpp"
 #include "../../core/state.hpp"
 #include "../../linalg/jacobian.hpp"
 #include "../../linalg/small_lu.hpp"
+#if __has_include(<Eigen/Dense>)
+#include <Eigen/Dense>
+#define SCIML_HAVE_EIGEN 1
+#endif
 
 namespace sciml::detail {
 
-// Jacobian, time derivative and LU of W for a fixed-size state, plus the implicit-method counters.
+struct ImplicitCounters {
+  long njac = 0, nw = 0, nsolve = 0;
+  bool singular = false;
+};
+
+template <class State, bool Fixed = is_fixed_size<State>::value>
+struct RosenbrockCache;
+
+// Fixed-size states: everything in registers.
 template <class State>
-struct RosenbrockSmallCache {
-  static_assert(is_fixed_size<State>::value,
-                "Rosenbrock methods run on fixed-size states (sciml::SVector) for now; dense and sparse linear solvers "
-                "for std::vector / Eigen states come with the rest of the stiff solvers");
+struct RosenbrockCache<State, true> : ImplicitCounters {
   using T = scalar_t<State>;
   static constexpr std::size_t N = State{}.size();
   SMatrix<T, N, N> J{};
   SmallLU<T, N> lu{};
-  State dT{};
-  long njac = 0, nw = 0, nsolve = 0;
-  bool singular = false;
+  State dT{}, rhs{};
   void init(const State&) {}
 
   // J = df/du and dT = df/dt at (t, u) by forward-mode AD, then the LU of W = I - gh J. False if W is singular.
@@ -39,6 +51,73 @@ struct RosenbrockSmallCache {
     singular = !lu.factorize(W);
     return !singular;
   }
+  void solve(const State& b, State& x) {
+    x = lu.solve(b);
+    ++nsolve;
+  }
 };
+
+#ifdef SCIML_HAVE_EIGEN
+// Dynamic states: Eigen matrices and LU, AD work vectors kept between steps (no allocation per step).
+template <class State>
+struct RosenbrockCache<State, false> : ImplicitCounters {
+  using T = scalar_t<State>;
+  static constexpr int chunk = 8;
+  using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+  using Vec = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+  Mat J, W;
+  Eigen::PartialPivLU<Mat> lu;
+  Vec b, x;
+  State dT, rhs;
+  rebind_state_t<State, Dual<T, chunk>> ud, dud;
+  rebind_state_t<State, Dual<T, 1>> ud1, dud1;
+
+  void init(const State& u) {
+    const Eigen::Index n = Eigen::Index(state_size(u));
+    J.setZero(n, n);
+    W.setZero(n, n);
+    lu = Eigen::PartialPivLU<Mat>(n);
+    b.setZero(n);
+    x.setZero(n);
+    dT = u;
+    rhs = u;
+    ud.resize(std::size_t(n));
+    dud.resize(std::size_t(n));
+    ud1.resize(std::size_t(n));
+    dud1.resize(std::size_t(n));
+  }
+
+  template <bool Inplace, class F, class P, class Time>
+  bool factorize(const F& f, const P& p, const State& u, Time t, real_t<T> gh) {
+    using std::isfinite;
+    const std::size_t n = state_size(u);
+    if (std::size_t(J.rows()) != n) init(u);  // the state was resized
+    jacobian_ad<Inplace, chunk>(f, u, p, t, J, ud, dud);
+    time_derivative_ad<Inplace>(f, u, p, t, dT, ud1, dud1);
+    ++njac;
+    W.noalias() = -gh * J;
+    W.diagonal().array() += T(1);
+    ++nw;
+    lu.compute(W);
+    const T dmin = lu.matrixLU().diagonal().cwiseAbs().minCoeff();
+    singular = !(dmin > T(0)) || !isfinite(dmin);
+    return !singular;
+  }
+  void solve(const State& in, State& out) {
+    const std::size_t n = state_size(in);
+    for (std::size_t i = 0; i < n; ++i) b[Eigen::Index(i)] = in[i];
+    x.noalias() = lu.solve(b);
+    for (std::size_t i = 0; i < n; ++i) out[i] = x[Eigen::Index(i)];
+    ++nsolve;
+  }
+};
+#else
+template <class State>
+struct RosenbrockCache<State, false> {
+  static_assert(is_fixed_size<State>::value,
+                "implicit methods on dynamic states (std::vector, Eigen) need Eigen (Debian: libeigen3-dev); "
+                "fixed-size sciml::SVector states work without it");
+};
+#endif
 
 }  // namespace sciml::detail
