@@ -11,5 +11,6 @@
 #include "core/svector.hpp"
 #include "integrator/integrator.hpp"
 #include "integrator/solve_options.hpp"
+#include "problem/ode_function.hpp"
 #include "problem/ode_problem.hpp"
 #include "solution/ode_solution.hpp"

@@ -116,3 +116,31 @@ TEST(Rodas, DynamicStatesMatchFixedSize) {
   EXPECT_EQ(r23.retcode, sciml::ReturnCode::Success);
 }
 #endif
+
+TEST(Rodas, UserJacobian) {
+  // ROBER with its analytic Jacobian through ODEFunction: the same steps as with the AD Jacobian, and f need not
+  // be generic (it only ever sees doubles)
+  auto f = [](const sciml::SVector<double, 3>& u, const std::array<double, 3>& k, double) {
+    return sciml::SVector<double, 3>{-k[0] * u[0] + k[1] * u[1] * u[2],
+                                     k[0] * u[0] - k[1] * u[1] * u[2] - k[2] * u[1] * u[1], k[2] * u[1] * u[1]};
+  };
+  int jac_calls = 0;
+  auto jac = [&jac_calls](auto& J, const auto& u, const auto& k, auto) {
+    ++jac_calls;
+    J(0, 0) = -k[0], J(0, 1) = k[1] * u[2], J(0, 2) = k[1] * u[1];
+    J(1, 0) = k[0], J(1, 1) = -k[1] * u[2] - 2 * k[2] * u[1], J(1, 2) = -k[1] * u[1];
+    J(2, 0) = 0, J(2, 1) = 2 * k[2] * u[1], J(2, 2) = 0;
+  };
+  sciml::SolveOptions o;
+  o.reltol = 1e-8;
+  o.abstol = 1e-12;
+  o.save_everystep = false;
+  auto user = sciml::solve(sciml::ODEProblem(sciml::ODEFunction(f, jac), sciml::SVector{1.0, 0.0, 0.0}, {0.0, 1e5}, pr::rober_k),
+                           sciml::Rodas5P{}, o);
+  auto ad = sciml::solve(sciml::ODEProblem(pr::rober, sciml::SVector{1.0, 0.0, 0.0}, {0.0, 1e5}, pr::rober_k),
+                         sciml::Rodas5P{}, o);
+  ASSERT_EQ(user.retcode, sciml::ReturnCode::Success) << user.message;
+  EXPECT_EQ(jac_calls, user.stats.njac);
+  EXPECT_EQ(user.stats.naccept, ad.stats.naccept);
+  for (int i = 0; i < 3; ++i) EXPECT_NEAR(user.u.back()[i], ad.u.back()[i], 1e-10 * (1e-8 + ad.u.back()[i]));
+}

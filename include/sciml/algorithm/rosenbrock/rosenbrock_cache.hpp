@@ -5,6 +5,7 @@
 #pragma once
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <stdexcept>
 #include <type_traits>
 #include "../../core/dual.hpp"
@@ -12,6 +13,8 @@
 #include "../../core/state.hpp"
 #include "../../linalg/jacobian.hpp"
 #include "../../linalg/small_lu.hpp"
+#include "../../problem/ode_function.hpp"
+#include "../../problem/ode_problem.hpp"
 #if __has_include(<Eigen/Dense>)
 #include <Eigen/Dense>
 #define SCIML_HAVE_EIGEN 1
@@ -23,6 +26,30 @@ struct ImplicitCounters {
   long njac = 0, nw = 0, nsolve = 0;
   bool singular = false;
 };
+
+// J and dT at (t, u): the user's jac / tgrad when f is an ODEFunction that has them, forward-mode AD otherwise
+// (f called with dual numbers); without tgrad but with jac, dT is one forward difference in t (work: scratch).
+template <bool Inplace, int Chunk, class F, class State, class P, class Time, class Jac, class DS, class DS1>
+void jacobian_and_tgrad(const F& f, const State& u, const P& p, Time t, Jac& J, State& dT, State& scratch,
+                        DS& ud, DS& dud, DS1& ud1, DS1& dud1) {
+  using std::abs;
+  using std::sqrt;
+  using T = scalar_t<State>;
+  if constexpr (has_user_jacobian_v<F>) {
+    f.jac(J, u, p, t);
+    if constexpr (has_user_tgrad_v<F>) {
+      f.tgrad(dT, u, p, t);
+    } else {
+      const Time dt = Time(sqrt(std::numeric_limits<T>::epsilon())) * (abs(t) > Time(1) ? abs(t) : Time(1));
+      eval_rhs<Inplace>(f, dT, u, p, t + dt);
+      eval_rhs<Inplace>(f, scratch, u, p, t);
+      for (std::size_t i = 0; i < state_size(u); ++i) dT[i] = (dT[i] - scratch[i]) / T(dt);
+    }
+  } else {
+    jacobian_ad<Inplace, Chunk>(f, u, p, t, J, ud, dud);
+    time_derivative_ad<Inplace>(f, u, p, t, dT, ud1, dud1);
+  }
+}
 
 template <class State, bool Fixed = is_fixed_size<State>::value>
 struct RosenbrockCache;
@@ -41,8 +68,9 @@ struct RosenbrockCache<State, true> : ImplicitCounters {
   template <bool Inplace, class F, class P, class Time>
   bool factorize(const F& f, const P& p, const State& u, Time t, real_t<T> gh) {
     constexpr int chunk = N <= 16 ? int(N) : 8;
-    jacobian_ad<Inplace, chunk>(f, u, p, t, J);
-    time_derivative_ad<Inplace>(f, u, p, t, dT);
+    rebind_state_t<State, Dual<T, chunk>> ud{}, dud{};
+    rebind_state_t<State, Dual<T, 1>> ud1{}, dud1{};
+    jacobian_and_tgrad<Inplace, chunk>(f, u, p, t, J, dT, rhs, ud, dud, ud1, dud1);
     ++njac;
     auto W = J;
     for (std::size_t i = 0; i < N; ++i)
@@ -92,8 +120,7 @@ struct RosenbrockCache<State, false> : ImplicitCounters {
     using std::isfinite;
     const std::size_t n = state_size(u);
     if (std::size_t(J.rows()) != n) init(u);  // the state was resized
-    jacobian_ad<Inplace, chunk>(f, u, p, t, J, ud, dud);
-    time_derivative_ad<Inplace>(f, u, p, t, dT, ud1, dud1);
+    jacobian_and_tgrad<Inplace, chunk>(f, u, p, t, J, dT, rhs, ud, dud, ud1, dud1);
     ++njac;
     W.noalias() = -gh * J;
     W.diagonal().array() += T(1);

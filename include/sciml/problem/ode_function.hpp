@@ -1,0 +1,35 @@
+// ODEFunction: a right-hand side together with its Jacobian (and optionally its time derivative), as
+// DifferentialEquations.jl's ODEFunction(f; jac, tgrad). Implicit methods call jac(J, u, p, t) (writing J(i, j))
+// instead of differentiating f, so f need not be generic; df/dt then comes from tgrad(dT, u, p, t) when given,
+// else from one finite difference in t.
+#pragma once
+#include <type_traits>
+#include <utility>
+#include "../config.hpp"
+
+namespace sciml {
+
+struct NoTgrad {};
+
+template <class F, class Jac, class Tgrad = NoTgrad>
+struct ODEFunction {
+  F f;
+  Jac jac;
+  Tgrad tgrad{};
+
+  ODEFunction(F f_, Jac jac_, Tgrad tgrad_ = Tgrad{}) : f(std::move(f_)), jac(std::move(jac_)), tgrad(std::move(tgrad_)) {}
+
+  // called exactly like f: f(u, p, t) or f(du, u, p, t)
+  template <class... A>
+  SCIML_HD auto operator()(A&&... a) const -> decltype(f(std::forward<A>(a)...)) {
+    return f(std::forward<A>(a)...);
+  }
+};
+
+template <class F>
+inline constexpr bool has_user_jacobian_v = requires(const F& f) { f.jac; };
+template <class F>
+inline constexpr bool has_user_tgrad_v = requires(const F& f) { f.tgrad; } &&
+                                         !std::is_same_v<std::remove_cvref_t<decltype(std::declval<F>().tgrad)>, NoTgrad>;
+
+}  // namespace sciml
