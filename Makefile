@@ -30,9 +30,10 @@ test-sanitize: deps
 bench:
 	@scripts/deps.sh bench
 	cmake -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=Release -DSCIML_BUILD_BENCH=ON -DSCIML_BUILD_TESTS=OFF
-	cmake --build $(BUILD)-bench -j $(JOBS) --target bench_nonstiff
+	cmake --build $(BUILD)-bench -j $(JOBS) --target bench_nonstiff bench_stiff
 	./$(BUILD)-bench/bench/nonstiff/bench_nonstiff --out docs/benchmarks.md --csv bench/results
 	/usr/bin/python3 bench/plot_nonstiff.py bench/results docs/img
+	./$(BUILD)-bench/bench/stiff/bench_stiff --out docs/benchmarks-stiff.md --csv bench/results
 
 install: deps $(BUILD)/CMakeCache.txt
 	cmake --install $(BUILD) --prefix $(PREFIX)

@@ -11,6 +11,7 @@
 #include <vector>
 #include <sciml/core/svector.hpp>
 #include "common/problems.hpp"
+#include "../common/harness.hpp"
 
 namespace bench {
 
@@ -90,25 +91,6 @@ inline void small_rhs(const U& u, Du& du, double t) {
   for (std::size_t i = 0; i < K::N; ++i) du[i] = r[i];
 }
 
-// What one solve returns.
-struct Outcome {
-  std::vector<double> u;  // state at tf
-  long nf = 0;            // right-hand-side calls
-  long steps = 0;         // accepted steps
-  long rejects = -1;      // rejected steps (-1: the solver does not report them)
-  bool ok = true;
-  std::string msg;
-};
-
-// A contestant: a library's method, solving one problem at a tolerance.
-struct Contestant {
-  std::string method;   // "Tsit5", "rk8pd"
-  std::string library;  // "sciml.cpp", "Boost.Odeint", "GSL", "SUNDIALS"
-  std::function<Outcome(double tol)> solve;
-  bool ours() const { return library == "sciml.cpp"; }
-  std::string label() const { return ours() ? method : library + " " + method; }
-};
-
 std::vector<Contestant> sciml_contestants(const Problem& prob);
 std::vector<Contestant> odeint_contestants(const Problem& prob);
 std::vector<Contestant> gsl_contestants(const Problem& prob);
@@ -117,20 +99,6 @@ std::vector<std::string> sciml_method_names();
 std::string boost_version();
 std::string gsl_version();
 std::string sundials_version();
-
-// One measured point of a work-precision diagram.
-struct Run {
-  std::string problem, method, library;
-  double tol = 0;
-  double error = NAN;  // relative 2-norm error at tf (NaN: timing only)
-  double time = 0;     // median seconds per solve
-  int repeats = 0;
-  long nf = 0, steps = 0, rejects = -1;
-  bool ok = true, deterministic = true;
-  std::string msg;
-  bool ours() const { return library == "sciml.cpp"; }
-  std::string label() const { return ours() ? method : library + " " + method; }
-};
 
 // Relative 2-norm error over the measured components.
 double relative_error(const Problem& prob, const std::vector<double>& u);
@@ -142,26 +110,6 @@ struct ReferenceCheck {
   std::vector<std::string> notes;
 };
 ReferenceCheck check_references(std::vector<Problem>& problems);
-
-// Timing: median seconds over repeats, repeating until `min_total` seconds or at least `min_repeats` runs.
-struct Timing {
-  double median = 0;
-  int repeats = 0;
-  bool deterministic = true;  // every repeat gave the bitwise same final state
-};
-Timing time_solve(const std::function<Outcome(double)>& solve, double tol, const Outcome& first,
-                  double min_total, int min_repeats);
-
-// Keep a value alive and opaque to the optimiser.
-template <class T>
-inline void escape(T& v) {
-  asm volatile("" : : "g"(&v) : "memory");
-}
-
-using Clock = std::chrono::steady_clock;
-inline double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 // Overhead per step for the small systems (overhead.cpp).
 struct OverheadRow {

@@ -21,108 +21,7 @@
 namespace bench {
 namespace {
 
-std::string run_command(const std::string& cmd) {
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[256];
-    while (std::fgets(buf, sizeof buf, p)) out += buf;
-    pclose(p);
-  }
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
-
-std::string f(const char* fmt, double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, fmt, x);
-  return buf;
-}
-
-std::string fmt_time(double s) {
-  if (!(s > 0)) return "n/a";
-  if (s < 1e-3) return f("%.1f µs", s * 1e6);
-  if (s < 1) return f("%.3g ms", s * 1e3);
-  return f("%.3g s", s);
-}
-std::string fmt_err(double e) { return std::isnan(e) ? "–" : f("%.2e", e); }
-std::string fmt_ratio(double r) { return std::isnan(r) ? "n/a" : f("%.2f", r); }
-
-// Time to reach error e along one method's curve (points in tolerance order): log-log interpolation between
-// consecutive points whose errors bracket e, or the time of a point that is at least as accurate as e; the
-// least such time. NaN when every point of the curve is less accurate than e.
-double time_at_error(const std::vector<const Run*>& curve, double e) {
-  double best = NAN;
-  for (std::size_t i = 0; i + 1 < curve.size(); ++i) {
-    const Run& a = *curve[i];
-    const Run& b = *curve[i + 1];
-    if (!(a.error > 0) || !(b.error > 0) || !a.ok || !b.ok) continue;
-    const double lo = std::min(a.error, b.error), hi = std::max(a.error, b.error);
-    if (e < lo || e > hi) continue;
-    double t;
-    if (a.error == b.error) {
-      t = std::min(a.time, b.time);
-    } else {
-      const double w = (std::log(e) - std::log(a.error)) / (std::log(b.error) - std::log(a.error));
-      t = std::exp(std::log(a.time) + w * (std::log(b.time) - std::log(a.time)));
-    }
-    if (std::isnan(best) || t < best) best = t;
-  }
-  // A point at least as accurate as e reaches e in its time (a looser tolerance would not be slower).
-  for (const Run* r : curve)
-    if (r->ok && r->error <= e && (std::isnan(best) || r->time < best)) best = r->time;
-  return best;
-}
-
-struct Curves {
-  std::map<std::string, std::vector<const Run*>> ours, theirs;  // label -> points in tolerance order
-};
-Curves curves_of(const std::vector<Run>& runs, const std::string& problem) {
-  Curves c;
-  for (const auto& r : runs) {
-    if (r.problem != problem) continue;
-    (r.ours() ? c.ours : c.theirs)[r.label()].push_back(&r);
-  }
-  for (auto* m : {&c.ours, &c.theirs})
-    for (auto& [k, v] : *m) std::sort(v.begin(), v.end(), [](const Run* a, const Run* b) { return a->tol > b->tol; });
-  return c;
-}
-
-// The fastest of a set of curves at error e: (time, label); NaN time when none reaches e.
-std::pair<double, std::string> fastest_at(const std::map<std::string, std::vector<const Run*>>& cs, double e) {
-  double best = NAN;
-  std::string who;
-  for (const auto& [label, curve] : cs) {
-    const double t = time_at_error(curve, e);
-    if (!std::isnan(t) && (std::isnan(best) || t < best)) {
-      best = t;
-      who = label;
-    }
-  }
-  return {best, who};
-}
-
-// Our fastest and the fastest competitor at each error decade either side reaches.
-struct Level {
-  double e, t_ours, t_theirs;
-  std::string ours, theirs;
-};
-std::vector<Level> levels(const Curves& c) {
-  double emax = 0;  // no level looser than every point
-  for (const auto* m : {&c.ours, &c.theirs})
-    for (const auto& [label, curve] : *m)
-      for (const Run* r : curve)
-        if (r->ok && r->error > emax) emax = r->error;
-  std::vector<Level> out;
-  for (int k = 1; k <= 14; ++k) {
-    const double e = std::pow(10.0, -k);
-    if (e > emax) continue;
-    const auto [to, wo] = fastest_at(c.ours, e);
-    const auto [tt, wt] = fastest_at(c.theirs, e);
-    if (std::isnan(to) && std::isnan(tt)) continue;
-    out.push_back({e, to, tt, wo, wt});
-  }
-  return out;
-}
+std::string f(const char* fmt, double x) { return fmtd(fmt, x); }
 
 void summary_table(std::ostream& o, const std::vector<Problem>& problems, const std::vector<Run>& runs) {
   o << "## Summary\n\nSpeed-up of our fastest method over the fastest competitor at equal error (competitor time / "
@@ -264,29 +163,12 @@ void write_csv(const std::vector<Problem>& problems, const std::vector<Run>& run
 
 Machine describe_machine(int argc, char** argv) {
   Machine m;
-  std::ifstream cpu("/proc/cpuinfo");
-  std::string line;
-  int procs = 0;
-  while (std::getline(cpu, line)) {
-    if (line.rfind("model name", 0) == 0 && m.cpu.empty()) m.cpu = line.substr(line.find(':') + 2);
-    if (line.rfind("processor", 0) == 0) ++procs;
-  }
-  m.cores = procs > 0 ? procs : int(std::thread::hardware_concurrency());
-  m.compiler = __VERSION__;
-#if defined(__clang__)
-  m.compiler = "clang " + m.compiler;
-#elif defined(__GNUC__)
-  m.compiler = "GCC " + m.compiler;
-#endif
-  const std::string src = SCIML_BENCH_SOURCE_DIR;
-  m.commit = run_command("git -C '" + src + "' rev-parse --short HEAD 2>/dev/null");
-  if (m.commit.empty()) m.commit = "unknown";
-  if (!run_command("git -C '" + src + "' status --porcelain --untracked-files=no -- include 2>/dev/null").empty())
-    m.commit += " + uncommitted changes under include/";
-  const std::time_t now = std::time(nullptr);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
-  m.date = buf;
+  const MachineInfo mi = machine_info(SCIML_BENCH_SOURCE_DIR);
+  m.cpu = mi.cpu;
+  m.cores = mi.cores;
+  m.compiler = mi.compiler;
+  m.commit = mi.commit;
+  m.date = mi.date;
   m.command = "make bench";
   std::string args;
   for (int i = 1; i < argc; ++i) args += std::string(" ") + argv[i];

@@ -6,26 +6,6 @@
 
 namespace bench {
 
-Timing time_solve(const std::function<Outcome(double)>& solve, double tol, const Outcome& first, double min_total,
-                  int min_repeats) {
-  std::vector<double> ts;
-  double total = 0;
-  Timing r;
-  while ((int(ts.size()) < min_repeats || total < min_total) && ts.size() < 200000) {
-    const auto t0 = Clock::now();
-    Outcome o = solve(tol);
-    const double dt = seconds_since(t0);
-    ts.push_back(dt);
-    total += dt;
-    if (o.u != first.u || o.nf != first.nf) r.deterministic = false;
-  }
-  std::sort(ts.begin(), ts.end());
-  const std::size_t n = ts.size();
-  r.median = n % 2 ? ts[n / 2] : 0.5 * (ts[n / 2 - 1] + ts[n / 2]);
-  r.repeats = int(n);
-  return r;
-}
-
 namespace {
 
 // Seconds per call of the problem's right-hand side: the same lambda the solvers call, on an SVector in

@@ -1,0 +1,53 @@
+// sciml.cpp contestants: the Rosenbrock methods (Rosenbrock23, Rodas4, Rodas5P) on SVector states, the
+// Jacobian by forward-mode AD (the library's default), reltol = tol, abstol = abstol_factor * tol,
+// save_everystep = false.
+#include <sciml/ode.hpp>
+#include "stiff.hpp"
+
+namespace bench {
+namespace {
+
+template <class Alg, StiffId Id>
+Outcome solve_small(const StiffProblem& P, double tol) {
+  using K = StiffKernel<Id>;
+  sciml::SVector<double, K::N> u0;
+  for (std::size_t i = 0; i < K::N; ++i) u0[i] = P.u0[i];
+  auto prob = sciml::ODEProblem(K::f, u0, {P.t0, P.tf}, K::p);
+  sciml::SolveOptions o;
+  o.reltol = tol;
+  o.abstol = tol * P.abstol_factor;
+  o.save_everystep = false;
+  o.maxiters = 100'000'000;
+  const auto sol = sciml::solve(prob, Alg{}, o);
+  Outcome out;
+  out.u.assign(sol.u.back().begin(), sol.u.back().end());
+  out.nf = sol.stats.nf;
+  out.steps = sol.stats.naccept;
+  out.rejects = sol.stats.nreject;
+  out.njac = sol.stats.njac;
+  out.nlu = sol.stats.nw;
+  out.ok = sol.retcode == sciml::ReturnCode::Success;
+  if (!out.ok) out.msg = sol.message;
+  return out;
+}
+
+template <class Alg>
+void add(std::vector<Contestant>& out, const StiffProblem& P) {
+  std::function<Outcome(double)> fn;
+  with_stiff(P.id, [&](auto id) {
+    fn = [P](double tol) { return solve_small<Alg, decltype(id)::value>(P, tol); };
+  });
+  out.push_back({Alg::name(), "sciml.cpp", std::move(fn)});
+}
+
+}  // namespace
+
+std::vector<Contestant> sciml_stiff_contestants(const StiffProblem& P) {
+  std::vector<Contestant> out;
+  add<sciml::Rosenbrock23>(out, P);
+  add<sciml::Rodas4>(out, P);
+  add<sciml::Rodas5P>(out, P);
+  return out;
+}
+
+}  // namespace bench
