@@ -1,18 +1,28 @@
 // sciml.cpp contestants: the Rosenbrock methods (Rosenbrock23, Rodas4, Rodas5P) on SVector states, the
-// Jacobian by forward-mode AD (the library's default), reltol = tol, abstol = abstol_factor * tol,
-// save_everystep = false.
+// Jacobian by forward-mode AD (the library's default) and, for Rodas5P, the analytic one of stiff.hpp through
+// ODEFunction ("Rodas5P_jac"); reltol = tol, abstol = abstol_factor * tol, save_everystep = false.
+#include <string>
 #include <sciml/ode.hpp>
 #include "stiff.hpp"
 
 namespace bench {
 namespace {
 
-template <class Alg, StiffId Id>
+template <class Alg, StiffId Id, bool UserJac = false>
 Outcome solve_small(const StiffProblem& P, double tol) {
   using K = StiffKernel<Id>;
   sciml::SVector<double, K::N> u0;
   for (std::size_t i = 0; i < K::N; ++i) u0[i] = P.u0[i];
-  auto prob = sciml::ODEProblem(K::f, u0, {P.t0, P.tf}, K::p);
+  auto jac = [](auto& J, const auto& u, const auto&, auto) {
+    K::jac(u, [&](std::size_t i, std::size_t j, double v) { J(i, j) = v; });
+  };
+  auto prob = [&] {
+    if constexpr (UserJac) {
+      return sciml::ODEProblem(sciml::ODEFunction(K::f, jac), u0, {P.t0, P.tf}, K::p);
+    } else {
+      return sciml::ODEProblem(K::f, u0, {P.t0, P.tf}, K::p);
+    }
+  }();
   sciml::SolveOptions o;
   o.reltol = tol;
   o.abstol = tol * P.abstol_factor;
@@ -31,13 +41,13 @@ Outcome solve_small(const StiffProblem& P, double tol) {
   return out;
 }
 
-template <class Alg>
+template <class Alg, bool UserJac = false>
 void add(std::vector<Contestant>& out, const StiffProblem& P) {
   std::function<Outcome(double)> fn;
   with_stiff(P.id, [&](auto id) {
-    fn = [P](double tol) { return solve_small<Alg, decltype(id)::value>(P, tol); };
+    fn = [P](double tol) { return solve_small<Alg, decltype(id)::value, UserJac>(P, tol); };
   });
-  out.push_back({Alg::name(), "sciml.cpp", std::move(fn)});
+  out.push_back({std::string(Alg::name()) + (UserJac ? "_jac" : ""), "sciml.cpp", std::move(fn)});
 }
 
 }  // namespace
@@ -47,6 +57,7 @@ std::vector<Contestant> sciml_stiff_contestants(const StiffProblem& P) {
   add<sciml::Rosenbrock23>(out, P);
   add<sciml::Rodas4>(out, P);
   add<sciml::Rodas5P>(out, P);
+  add<sciml::Rodas5P, true>(out, P);
   return out;
 }
 
