@@ -59,9 +59,11 @@ def parse(path):
             t[k] = v
         for k, v in re.findall(r"static\s+constexpr\s+int\s+(\w+)\s*=\s*(-?\d+)\s*;", body):
             t[k] = int(v)
+        for k, v in re.findall(r"static\s+constexpr\s+double\s+(\w+)\s*=\s*([^;]*);", body):
+            t[k] = _value(v)
         for k, v in re.findall(r"std::array<\s*double\s*,[^>]*>\s*(\w+)\s*\{(.*?)\}\s*;", body, flags=re.S):
             t[k] = [_value(e) for e in v.split(",") if e.strip()]
-        t["total"] = t["stages"] + t["extra_stages"]
+        t["total"] = t["stages"] + t.get("extra_stages", 0)
         tabs.append(t)
     return tabs
 
