@@ -120,7 +120,7 @@ class Integrator {
         std::ostringstream m;
         m << "maxiters = " << maxiters_ << " reached at t = " << t
           << " before tf = " << tend() << ": raise maxiters, loosen the tolerances, or the problem may be stiff "
-          << "(try Rodas5P or FBDF)";
+          << "(try Rodas5P, or Rosenbrock23 at loose tolerances)";
         return fail(ReturnCode::MaxIters, m.str());
       }
       ++iters_;
@@ -172,7 +172,7 @@ class Integrator {
           if (std::abs(dt) < dtmin_eff()) {
             std::ostringstream m;
             m << "dt = " << std::abs(dt) << " fell below dtmin at t = " << t
-              << ": the problem looks stiff or the solution has a singularity here; try Rodas5P or FBDF";
+              << ": the problem looks stiff or the solution has a singularity here; try Rodas5P, or Rosenbrock23 at loose tolerances";
             return fail(ReturnCode::DtLessThanMin, m.str());
           }
           continue;
