@@ -172,7 +172,8 @@ class Integrator {
           if (std::abs(dt) < dtmin_eff()) {
             std::ostringstream m;
             m << "dt = " << std::abs(dt) << " fell below dtmin at t = " << t
-              << ": the problem looks stiff or the solution has a singularity here; try Rodas5P, or Rosenbrock23 at loose tolerances";
+              << ": the problem looks stiff or the solution has a singularity here; try Rodas5P, or Rosenbrock23 "
+              << "at loose tolerances";
             return fail(ReturnCode::DtLessThanMin, m.str());
           }
           continue;
