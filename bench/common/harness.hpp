@@ -87,6 +87,32 @@ inline Timing time_solve(const std::function<Outcome(double)>& solve, double tol
   return r;
 }
 
+// Solve once (for the answer and counters), time the repeats, and fill a Run; `error_of(u)` measures the final
+// state (only called for a successful solve).
+inline Run measure_run(const std::string& problem, const Contestant& c, double tol,
+                       const std::function<double(const std::vector<double>&)>& error_of, double min_time,
+                       int min_repeats) {
+  const Outcome first = c.solve(tol);
+  const Timing tm = time_solve(c.solve, tol, first, min_time, min_repeats);
+  Run r;
+  r.problem = problem;
+  r.method = c.method;
+  r.library = c.library;
+  r.tol = tol;
+  r.error = first.ok ? error_of(first.u) : NAN;
+  r.time = tm.median;
+  r.repeats = tm.repeats;
+  r.nf = first.nf;
+  r.steps = first.steps;
+  r.rejects = first.rejects;
+  r.njac = first.njac;
+  r.nlu = first.nlu;
+  r.ok = first.ok;
+  r.msg = first.msg;
+  r.deterministic = tm.deterministic;
+  return r;
+}
+
 // ---- reporting helpers -------------------------------------------------------------------------------
 
 inline std::string run_command(const std::string& cmd) {

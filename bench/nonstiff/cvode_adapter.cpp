@@ -1,6 +1,7 @@
 // SUNDIALS CVODE contestant: Adams–Moulton (CV_ADAMS, orders 1-12) with the fixed-point nonlinear solver
 // (SUNNonlinSol_FixedPoint, no Jacobian), serial N_Vector, rtol = atol = tol, stop time tf.
 #include <cvode/cvode.h>
+#include "../common/sundials_context.hpp"
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_version.h>
 #include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
@@ -9,16 +10,6 @@
 
 namespace bench {
 namespace {
-
-struct Context {
-  SUNContext ctx = nullptr;
-  Context() { SUNContext_Create(nullptr, &ctx); }
-  ~Context() { SUNContext_Free(&ctx); }
-};
-SUNContext context() {
-  static Context c;  // one per process, as an application would hold it
-  return c.ctx;
-}
 
 template <ProblemId Id>
 int rhs(sunrealtype t, N_Vector y, N_Vector ydot, void*) {
@@ -34,7 +25,7 @@ int rhs(sunrealtype t, N_Vector y, N_Vector ydot, void*) {
 
 template <ProblemId Id>
 Outcome solve(const Problem& P, double tol) {
-  SUNContext ctx = context();
+  SUNContext ctx = sundials_context();
   const auto n = sunindextype(P.u0.size());
   N_Vector y = N_VNew_Serial(n, ctx);
   std::copy(P.u0.begin(), P.u0.end(), N_VGetArrayPointer(y));

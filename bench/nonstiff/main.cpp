@@ -69,22 +69,8 @@ int main(int argc, char** argv) {
       for (auto& c : add(P)) cs.push_back(std::move(c));
     for (double tol : P.tols) {
       for (const auto& c : cs) {
-        const Outcome first = c.solve(tol);
-        const Timing tm = time_solve(c.solve, tol, first, min_time, min_repeats);
-        Run r;
-        r.problem = P.name;
-        r.method = c.method;
-        r.library = c.library;
-        r.tol = tol;
-        r.error = first.ok ? relative_error(P, first.u) : NAN;
-        r.time = tm.median;
-        r.repeats = tm.repeats;
-        r.nf = first.nf;
-        r.steps = first.steps;
-        r.rejects = first.rejects;
-        r.ok = first.ok;
-        r.msg = first.msg;
-        r.deterministic = tm.deterministic;
+        Run r = measure_run(
+            P.name, c, tol, [&](const std::vector<double>& u) { return relative_error(P, u); }, min_time, min_repeats);
         std::fprintf(stderr, "  %-15s %-30s tol %.0e  error %.2e  time %.3e s  nf %8ld  steps %7ld%s%s\n",
                      P.name.c_str(), r.label().c_str(), tol, r.error, r.time, r.nf, r.steps,
                      r.ok ? "" : ("  FAILED: " + r.msg).c_str(), r.deterministic ? "" : "  NONDETERMINISTIC");

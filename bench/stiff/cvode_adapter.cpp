@@ -3,6 +3,7 @@
 // internal difference quotients ("CVODE_BDF") or the analytic one of stiff.hpp ("CVODE_BDF_jac").
 // reltol = tol, abstol = abstol_factor * tol, stop time tf.
 #include <cvode/cvode.h>
+#include "../common/sundials_context.hpp"
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_version.h>
 #include <sunlinsol/sunlinsol_dense.h>
@@ -12,16 +13,6 @@
 
 namespace bench {
 namespace {
-
-struct Context {
-  SUNContext ctx = nullptr;
-  Context() { SUNContext_Create(nullptr, &ctx); }
-  ~Context() { SUNContext_Free(&ctx); }
-};
-SUNContext context() {
-  static Context c;  // one per process, as an application would hold it
-  return c.ctx;
-}
 
 template <StiffId Id>
 int rhs(sunrealtype t, N_Vector y, N_Vector ydot, void*) {
@@ -44,7 +35,7 @@ int jac(sunrealtype, N_Vector y, N_Vector, SUNMatrix J, void*, N_Vector, N_Vecto
 
 template <StiffId Id>
 Outcome solve(const StiffProblem& P, double tol, bool analytic) {
-  SUNContext ctx = context();
+  SUNContext ctx = sundials_context();
   const auto n = sunindextype(P.u0.size());
   N_Vector y = N_VNew_Serial(n, ctx);
   std::copy(P.u0.begin(), P.u0.end(), N_VGetArrayPointer(y));
