@@ -37,7 +37,7 @@ THETAS = ("0.25", "0.5", "0.75")
 # ---------------------------------------------------------------- parsing
 # the same header syntax as the explicit RK tableaus: one parser for both
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_erk_tableau import parse  # noqa: E402
+from check_erk_tableau import N, err, f, parse, slope, u_dot, u_exact  # noqa: E402,F401
 
 
 def lower(T, key):
@@ -82,31 +82,14 @@ def dense(T, y, unew, k, th):
 
 
 # ---------------------------------------------------------------- test problem
-# exact solution u(t); f(t, y) = u'(t) + N(y) - N(u(t)) with a nonlinear, coupling N
-def u_exact(t):
-    return [1 + mp.sin(t) / 2, mp.exp(-t / 3) + t * t / 5]
-
-
-def u_dot(t):
-    return [mp.cos(t) / 2, -mp.exp(-t / 3) / 3 + 2 * t / 5]
-
-
+# the explicit-RK checker's problem (u_exact, u_dot, N, f, err, slope are imported from it) plus the
+# derivatives a Rosenbrock step needs: u'', dN/dy and df/dt
 def u_ddot(t):
     return [-mp.sin(t) / 2, mp.exp(-t / 3) / 9 + mp.mpf(2) / 5]
 
 
-def N(y):
-    return [y[1] * y[1] - y[0] * y[1] / 2, mp.sin(y[0]) * y[1] - y[0] * y[0] / 4]
-
-
 def dN(y):
     return [[-y[1] / 2, 2 * y[1] - y[0] / 2], [mp.cos(y[0]) * y[1] - y[0] / 2, mp.sin(y[0])]]
-
-
-def f(t, y):
-    ue, ud = u_exact(t), u_dot(t)
-    ny, nu = N(y), N(ue)
-    return [ud[i] + ny[i] - nu[i] for i in range(2)]
 
 
 def jac(t, y):
@@ -116,21 +99,6 @@ def jac(t, y):
 def dtdf(t, y):  # d/dt [u'(t) - N(u(t))]
     ue, ud, udd, Ju = u_exact(t), u_dot(t), u_ddot(t), dN(u_exact(t))
     return [udd[i] - mp.fsum(Ju[i][j] * ud[j] for j in range(2)) for i in range(2)]
-
-
-def err(y, t):
-    return max(abs(y[p] - u_exact(t)[p]) for p in range(2))
-
-
-def slope(hs, es, floor, local=False):
-    """least-squares slope of log(err) vs log(h) over the last 3 points above the floor
-    (floor for global errors, floor * h for one-step errors)."""
-    pts = [(mp.log(h), mp.log(e)) for h, e in zip(hs, es) if e > floor * (h if local else 1)][-3:]
-    if len(pts) < 2:
-        return float("nan")
-    mx = mp.fsum(p[0] for p in pts) / len(pts)
-    my = mp.fsum(p[1] for p in pts) / len(pts)
-    return float(mp.fsum((p[0] - mx) * (p[1] - my) for p in pts) / mp.fsum((p[0] - mx) ** 2 for p in pts))
 
 
 def measure(T, floor):
