@@ -39,7 +39,7 @@ struct RosenbrockStep {
                                   State& unew, Cache& c) {
     using R = real_t<scalar_t<State>>;
     const std::size_t N = state_size(u);
-    const R gh = R(Tab::gamma) * R(h);
+    const R gh = R(Tab::gamma) * R(h), inv_h = R(1) / R(h), dh = R(h);
     if (!c.template factorize<Inplace>(f, p, u, t, gh)) {  // a NaN solution: the integrator shrinks h
       for (std::size_t m = 0; m < N; ++m) unew[m] = R(NAN);
       return 0;
@@ -61,8 +61,8 @@ struct RosenbrockStep {
       }
       State& rhs = c.rhs;
       for (std::size_t m = 0; m < N; ++m) {
-        scalar_t<State> acc = fi[m] + R(Tab::d[i]) * R(h) * c.dT[m];
-        for (int j = 0; j < i; ++j) acc += R(Tab::C[tri(i) + j]) / R(h) * k[1 + j][m];
+        scalar_t<State> acc = fi[m] + R(Tab::d[i]) * dh * c.dT[m];
+        for (int j = 0; j < i; ++j) acc += R(Tab::C[tri(i) + j]) * inv_h * k[1 + j][m];
         rhs[m] = gh * acc;
       }
       c.solve(rhs, k[1 + i]);
