@@ -1,9 +1,11 @@
-// Umbrella header for ordinary differential equations: problems, the explicit Runge–Kutta methods,
-// step-size controllers, solve/init, solutions with dense output, callbacks, and dual numbers.
+// Umbrella header for ordinary differential equations: problems, the explicit Runge–Kutta, Rosenbrock and
+// SDIRK methods, step-size controllers, solve/init, solutions with dense output, callbacks, and dual numbers.
 #pragma once
 #include "algorithm/erk/methods.hpp"
 #include "algorithm/rosenbrock/rosenbrock.hpp"
 #include "algorithm/rosenbrock/rosenbrock23.hpp"
+#include "algorithm/radau/radau.hpp"
+// SDIRK_PENDING #include "algorithm/sdirk/sdirk.hpp"
 #include "callback/callbacks.hpp"
 #include "core/dual.hpp"
 #include "core/return_code.hpp"

@@ -12,6 +12,8 @@ struct Stats {
   long njac = 0;       // Jacobian evaluations (implicit methods)
   long nsolve = 0;     // linear solves (implicit methods)
   long nw = 0;         // factorisations (implicit methods)
+  long nnonliniter = 0;      // Newton iterations (implicit methods)
+  long nnonlinconvfail = 0;  // Newton solves that did not converge (implicit methods)
   long nevents = 0;    // callback affects applied
 };
 

@@ -5,8 +5,10 @@
 // A family's step type (Alg::step_type) provides: constants order, embedded_order, S (stages of a step; stage
 // S-1 is f at the new point, reused as stage 0 of the next step) and TOT (S plus interpolation-only stages);
 // cache_type<State> (extra work data, with init(u)); stages<inplace>(f, p, u, t, h, k, tmp, unew, cache) ->
-// f calls; error_squared(u, unew, k, h, tol); new_point<inplace>(f, p, unew, t_new, k) -> f calls;
-// extra_stages<inplace>(f, p, u, t, h, k, tmp) -> f calls; interpolate(out, u0, k, h, theta).
+// f calls; error_squared(u, unew, k, h, tol[, cache]); new_point<inplace>(f, p, unew, t_new, k) -> f calls;
+// extra_stages<inplace>(f, p, u, t, h, k, tmp) -> f calls; interpolate(out, u0, k, h, theta). Implicit
+// families' caches may also have: tol (set here), newton_failed (the step's Newton iteration failed: h is
+// halved), and the counters njac, nw, nsolve, nnonliniter, nnonlinconvfail copied into the Stats.
 #pragma once
 #include <algorithm>
 #include <array>
@@ -145,14 +147,30 @@ class Integrator {
         sol.stats.nw = cache_.nw;
         sol.stats.nsolve = cache_.nsolve;
       }
+      bool newton_failed = false;
+      if constexpr (requires { cache_.newton_failed; }) {
+        newton_failed = cache_.newton_failed;
+        sol.stats.nnonliniter = cache_.nnonliniter;
+        sol.stats.nnonlinconvfail = cache_.nnonlinconvfail;
+        if (newton_failed && !adaptive_) return fail(ReturnCode::ConvergenceFailure, newton_message(h));
+      }
       R EEst = 0;  // squared scaled RMS norm of the error estimate
       R factor = 1;
       if (adaptive_) {
-        EEst = Step::error_squared(u, unew_, k_, h, tolview());
+        if (newton_failed) {
+          EEst = R(NAN);
+        } else if constexpr (requires { Step::error_squared(u, unew_, k_, h, tolview(), cache_); }) {
+          EEst = Step::error_squared(u, unew_, k_, h, tolview(), cache_);  // estimates made in the step
+        } else {
+          EEst = Step::error_squared(u, unew_, k_, h, tolview());
+        }
         if (!(EEst <= R(1))) {  // reject (NaN estimates too)
           ++sol.stats.nreject;
           ++sol.stats.nsteps;
-          if (std::isnan(EEst)) {
+          if (newton_failed) {  // halve the step, as Hairer's codes do
+            factor = R(0.5);
+            if (++newton_fails_ > 60) return fail(ReturnCode::ConvergenceFailure, newton_message(h));
+          } else if (std::isnan(EEst)) {
             ++nan_rejects_;
             factor = R(0.25);
           } else {
@@ -170,6 +188,7 @@ class Integrator {
             return fail(ReturnCode::Unstable, nonfinite_message("the solution or its derivative"));
           }
           if (std::abs(dt) < dtmin_eff()) {
+            if (newton_failed) return fail(ReturnCode::ConvergenceFailure, newton_message(h));
             std::ostringstream m;
             m << "dt = " << std::abs(dt) << " fell below dtmin at t = " << t
               << ": the problem looks stiff or the solution has a singularity here; try Rodas5P, or Rosenbrock23 "
@@ -179,6 +198,7 @@ class Integrator {
           continue;
         }
         nan_rejects_ = 0;
+        newton_fails_ = 0;
         factor = ctrl_.propose(EEst);
         ctrl_.accept(EEst);
       }
@@ -230,7 +250,7 @@ class Integrator {
   std::size_t itstop_ = 0, isaveat_ = 0;
   T tdir_ = 1, h_ = 0, dtmin_ = 0, dtmax_ = 0;
   long maxiters_ = 0, iters_ = 0;
-  int nan_rejects_ = 0;
+  int nan_rejects_ = 0, newton_fails_ = 0;
   bool adaptive_ = true, save_everystep_ = true, save_end_ = true, dense_ = false;
   bool finished_ = false, terminate_ = false, k0_stale_ = false, extra_done_ = false;
 
@@ -239,6 +259,13 @@ class Integrator {
   }
   T dtmin_eff() const {
     return std::max(dtmin_, T(4) * std::numeric_limits<T>::epsilon() * std::abs(t));
+  }
+  std::string newton_message(T h) const {
+    std::ostringstream m;
+    m << "the Newton iteration of the implicit stages did not converge at t = " << t << " (last dt = " << std::abs(h)
+      << ", fresh Jacobian): check a user-supplied jac, look for a discontinuity or singularity in f here, "
+      << "or try a Rosenbrock method (Rodas5P), which needs no Newton iteration";
+    return m.str();
   }
   std::string nonfinite_message(const char* what) const {
     std::ostringstream m;
@@ -462,6 +489,7 @@ class Integrator {
     ctrl_.qmax = R(c.qmax > 0 ? c.qmax : d.qmax);
     ctrl_.set_gamma(R(c.gamma > 0 ? c.gamma : d.gamma));
     ctrl_.k = R(std::min(Step::order, Step::embedded_order) + 1);
+    if constexpr (requires { cache_.tol; }) cache_.tol = tolview();
     cache_.init(u);
     if (save_start) push_save(t0, u);
     if (t0 == t1) {

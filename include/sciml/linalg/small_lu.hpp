@@ -1,5 +1,5 @@
 // SmallLU<T, N>: LU factorisation with partial pivoting of a fixed-size N x N matrix, in registers, device-safe
-// and allocation-free (the linear solver of implicit methods on SVector states). A zero or non-finite pivot
+// and allocation-free (the linear solver of implicit methods on SVector states; T may be std::complex). A zero or non-finite pivot
 // marks the matrix singular instead of dividing by it: the caller turns that into a ReturnCode.
 #pragma once
 #include <cmath>
@@ -26,15 +26,15 @@ struct SmallLU {
     singular = false;
     for (std::size_t k = 0; k < N; ++k) {
       std::size_t p = k;
-      T best = abs(value_of(lu(k, k)));
+      auto best = abs(value_of(lu(k, k)));  // a real magnitude (T may be complex)
       for (std::size_t i = k + 1; i < N; ++i) {
-        const T v = abs(value_of(lu(i, k)));
+        const auto v = abs(value_of(lu(i, k)));
         if (v > best) {
           best = v;
           p = i;
         }
       }
-      if (!(best > T(0)) || !isfinite(best)) {
+      if (!(best > decltype(best)(0)) || !isfinite(best)) {
         singular = true;
         return false;
       }

@@ -7,8 +7,10 @@
 #include <cstddef>
 #include <utility>
 #include "../../config.hpp"
+#include "../../solution/hermite.hpp"
 #include "../../controller/step_controller.hpp"
 #include "../../core/state.hpp"
+#include "../../core/tolerance.hpp"
 #include "../../problem/ode_problem.hpp"
 
 namespace sciml {
@@ -76,15 +78,6 @@ constexpr auto fit_row_sums() {
 }
 template <class Tab>
 inline constexpr auto fitted_a = fit_row_sums<Tab>();
-
-// Absolute tolerance (scalar or per component) and relative tolerance, as the step sees them.
-template <class R>
-struct TolView {
-  R abstol;
-  const R* abstol_vec;  // nullptr: use abstol
-  R reltol;
-  SCIML_HD R atol(std::size_t i) const { return abstol_vec ? abstol_vec[i] : abstol; }
-};
 
 // Per-integrator work data of a family beyond the stage vectors (explicit RK needs none).
 struct NoStepCache {
@@ -227,12 +220,7 @@ struct ERK {
       }(std::make_index_sequence<std::size_t(TOT)>{});
     } else {
       combine<S - 1>(out, u0, k, h);  // out = u1
-      const R hh = R(h);
-      for (std::size_t m = 0; m < n; ++m) {
-        const S_ y0 = u0[m], y1 = out[m];
-        out[m] = (R(1) - th) * y0 + th * y1 +
-                 th * (th - R(1)) * ((R(1) - R(2) * th) * (y1 - y0) + (th - R(1)) * hh * k[0][m] + th * hh * k[S - 1][m]);
-      }
+      hermite_in_place(out, u0, k[0], k[S - 1], h, theta);
     }
   }
 };

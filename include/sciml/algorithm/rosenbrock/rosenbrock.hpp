@@ -12,7 +12,7 @@
 #include "../../tableau/rosenbrock/rodas4.hpp"
 #include "../../tableau/rosenbrock/rodas5p.hpp"
 #include "../erk/explicit_rk.hpp"
-#include "rosenbrock_cache.hpp"
+#include "../../linalg/iteration_matrix.hpp"
 
 namespace sciml {
 
@@ -26,7 +26,7 @@ namespace detail {
 template <class Tab>
 struct RosenbrockStep {
   template <class State>
-  using cache_type = RosenbrockCache<State>;
+  using cache_type = IterationMatrix<State>;
   static constexpr int s = Tab::stages;
   static constexpr int order = Tab::order;
   static constexpr int embedded_order = Tab::embedded_order;

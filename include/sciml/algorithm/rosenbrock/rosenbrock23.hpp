@@ -9,7 +9,7 @@
 #include "../../controller/step_controller.hpp"
 #include "../../core/state.hpp"
 #include "../erk/explicit_rk.hpp"
-#include "rosenbrock_cache.hpp"
+#include "../../linalg/iteration_matrix.hpp"
 
 namespace sciml {
 
@@ -17,7 +17,7 @@ namespace detail {
 
 struct Rosenbrock23Step {
   template <class State>
-  using cache_type = RosenbrockCache<State>;
+  using cache_type = IterationMatrix<State>;
   static constexpr int order = 2;
   static constexpr int embedded_order = 3;  // the estimate is the local error of the order-2 solution
   // k[0] = f(t, u), k[1..3] = the stages k1, k2, k3, k[4] = f(t + h, u_new) (the next step's k[0])

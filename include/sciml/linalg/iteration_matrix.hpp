@@ -1,0 +1,250 @@
+// IterationMatrix<State>: what every implicit method needs of linear algebra. It holds the Jacobian J = df/du
+// (the user's jac when f is an ODEFunction that has one, forward-mode AD otherwise), optionally df/dt, and the
+// LU of the iteration matrix W = I - gh J, with solve(b, x) = W^-1 b. Fixed-size states (SVector) keep all of
+// it in registers (SmallLU); dynamic states (std::vector, Eigen vectors) use Eigen's partial-pivoting LU, with
+// every buffer made once per solve. Counters (Jacobians, factorisations, solves) go to the solution's Stats.
+#pragma once
+#include <cmath>
+#include <complex>
+#include <cstddef>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include "../core/dual.hpp"
+#include "../core/smatrix.hpp"
+#include "../core/state.hpp"
+#include "../problem/ode_function.hpp"
+#include "../problem/ode_problem.hpp"
+#include "jacobian.hpp"
+#include "small_lu.hpp"
+#if __has_include(<Eigen/Dense>)
+#include <Eigen/Dense>
+#define SCIML_HAVE_EIGEN 1
+#endif
+
+namespace sciml::detail {
+
+struct ImplicitCounters {
+  long njac = 0, nw = 0, nsolve = 0;
+  bool singular = false;
+};
+
+// J (and, with Tgrad, dT = df/dt) at (t, u): the user's jac / tgrad when f is an ODEFunction that has them,
+// forward-mode AD otherwise (f called with dual numbers); with jac but no tgrad, dT is one forward difference
+// in t (work: scratch).
+template <bool Inplace, bool Tgrad, int Chunk, class F, class State, class P, class Time, class Jac, class DS,
+          class DS1>
+void jacobian_and_tgrad(const F& f, const State& u, const P& p, Time t, Jac& J, State& dT, State& scratch,
+                        DS& ud, DS& dud, DS1& ud1, DS1& dud1) {
+  using std::abs;
+  using std::sqrt;
+  using T = scalar_t<State>;
+  if constexpr (has_user_jacobian_v<F>) {
+    f.jac(J, u, p, t);
+    if constexpr (requires { J.rows(); J.cols(); }) {
+      const auto n = state_size(u);
+      if (std::size_t(J.rows()) != n || std::size_t(J.cols()) != n)
+        throw std::invalid_argument("jac: the user Jacobian is " + std::to_string(J.rows()) + " x " +
+                                    std::to_string(J.cols()) + " but the state has length " + std::to_string(n) +
+                                    "; jac(J, u, p, t) must fill the n x n matrix it is given without resizing it");
+    }
+    if constexpr (!Tgrad) {
+    } else if constexpr (has_user_tgrad_v<F>) {
+      f.tgrad(dT, u, p, t);
+    } else {
+      const Time dt = Time(sqrt(std::numeric_limits<T>::epsilon())) * (abs(t) > Time(1) ? abs(t) : Time(1));
+      eval_rhs<Inplace>(f, dT, u, p, t + dt);
+      eval_rhs<Inplace>(f, scratch, u, p, t);
+      for (std::size_t i = 0; i < state_size(u); ++i) dT[i] = (dT[i] - scratch[i]) / T(dt);
+    }
+  } else {
+    jacobian_ad<Inplace, Chunk>(f, u, p, t, J, ud, dud);
+    if constexpr (Tgrad) time_derivative_ad<Inplace>(f, u, p, t, dT, ud1, dud1);
+  }
+}
+
+template <class State, bool Fixed = is_fixed_size<State>::value>
+struct IterationMatrix;
+
+// Fixed-size states: everything in registers.
+template <class State>
+struct IterationMatrix<State, true> : ImplicitCounters {
+  using T = scalar_t<State>;
+  static constexpr std::size_t N = State{}.size();
+  static constexpr int chunk = N <= 16 ? int(N) : 8;
+  SMatrix<T, N, N> J{};
+  SmallLU<T, N> lu{};
+  State dT{}, rhs{};  // df/dt, and a work vector for the step
+  void init(const State&) {}
+
+  // J = df/du (and dT = df/dt with Tgrad) at (t, u).
+  template <bool Inplace, bool Tgrad, class F, class P, class Time>
+  void jacobian(const F& f, const P& p, const State& u, Time t) {
+    rebind_state_t<State, Dual<T, chunk>> ud{}, dud{};
+    rebind_state_t<State, Dual<T, 1>> ud1{}, dud1{};
+    jacobian_and_tgrad<Inplace, Tgrad, chunk>(f, u, p, t, J, dT, rhs, ud, dud, ud1, dud1);
+    ++njac;
+  }
+  // The LU of W = I - gh J. False if W is singular.
+  bool factor(real_t<T> gh) {
+    SMatrix<T, N, N> W;
+    for (std::size_t i = 0; i < N; ++i)
+      for (std::size_t j = 0; j < N; ++j) W(i, j) = (i == j ? T(1) : T(0)) - gh * J(i, j);
+    ++nw;
+    singular = !lu.factorize(W);
+    return !singular;
+  }
+  void solve(const State& b, State& x) {
+    x = lu.solve(b);
+    ++nsolve;
+  }
+  // J and dT at (t, u), then the LU of W = I - gh J (a Rosenbrock step's linear algebra).
+  template <bool Inplace, class F, class P, class Time>
+  bool factorize(const F& f, const P& p, const State& u, Time t, real_t<T> gh) {
+    jacobian<Inplace, true>(f, p, u, t);
+    return factor(gh);
+  }
+};
+
+// The LU of the complex matrix I - c J (c complex, J real), for methods whose Newton system splits into complex
+// blocks (RadauIIA5). solve: (xr + i xi) = (I - c J)^-1 (br + i bi).
+template <class State, bool Fixed = is_fixed_size<State>::value>
+struct ComplexIterationMatrix;
+
+template <class State>
+struct ComplexIterationMatrix<State, true> {
+  using T = scalar_t<State>;
+  using C = std::complex<T>;
+  static constexpr std::size_t N = State{}.size();
+  SmallLU<C, N> lu{};
+  void init(const State&) {}
+  bool factor(const SMatrix<T, N, N>& J, C c) {
+    SMatrix<C, N, N> W;
+    for (std::size_t i = 0; i < N; ++i)
+      for (std::size_t j = 0; j < N; ++j) W(i, j) = (i == j ? C(1) : C(0)) - c * J(i, j);
+    return lu.factorize(W);
+  }
+  void solve(const State& br, const State& bi, State& xr, State& xi) const {
+    SVector<C, N> b{};
+    for (std::size_t i = 0; i < N; ++i) b[i] = C(br[i], bi[i]);
+    const auto x = lu.solve(b);
+    for (std::size_t i = 0; i < N; ++i) {
+      xr[i] = x[i].real();
+      xi[i] = x[i].imag();
+    }
+  }
+};
+
+#ifdef SCIML_HAVE_EIGEN
+// Dynamic states: Eigen matrices and LU, AD work vectors kept between steps (no allocation per step).
+template <class State>
+struct IterationMatrix<State, false> : ImplicitCounters {
+  using T = scalar_t<State>;
+  static constexpr int chunk = 8;
+  using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+  using Vec = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+  Mat J, W;
+  Eigen::PartialPivLU<Mat> lu;
+  Vec b, x;
+  State dT, rhs;
+  rebind_state_t<State, Dual<T, chunk>> ud, dud;
+  rebind_state_t<State, Dual<T, 1>> ud1, dud1;
+
+  void init(const State& u) {
+    const Eigen::Index n = Eigen::Index(state_size(u));
+    J.setZero(n, n);
+    W.setZero(n, n);
+    lu = Eigen::PartialPivLU<Mat>(n);
+    b.setZero(n);
+    x.setZero(n);
+    dT = u;
+    rhs = u;
+    ud.resize(std::size_t(n));
+    dud.resize(std::size_t(n));
+    ud1.resize(std::size_t(n));
+    dud1.resize(std::size_t(n));
+  }
+
+  template <bool Inplace, bool Tgrad, class F, class P, class Time>
+  void jacobian(const F& f, const P& p, const State& u, Time t) {
+    if (std::size_t(J.rows()) != state_size(u)) init(u);  // the state was resized
+    jacobian_and_tgrad<Inplace, Tgrad, chunk>(f, u, p, t, J, dT, rhs, ud, dud, ud1, dud1);
+    ++njac;
+  }
+  bool factor(real_t<T> gh) {
+    using std::isfinite;
+    W.noalias() = -gh * J;
+    W.diagonal().array() += T(1);
+    ++nw;
+    lu.compute(W);
+    const T dmin = lu.matrixLU().diagonal().cwiseAbs().minCoeff();
+    singular = !(dmin > T(0)) || !isfinite(dmin);
+    return !singular;
+  }
+  void solve(const State& in, State& out) {
+    const std::size_t n = state_size(in);
+    for (std::size_t i = 0; i < n; ++i) b[Eigen::Index(i)] = in[i];
+    x.noalias() = lu.solve(b);
+    for (std::size_t i = 0; i < n; ++i) out[i] = x[Eigen::Index(i)];
+    ++nsolve;
+  }
+  template <bool Inplace, class F, class P, class Time>
+  bool factorize(const F& f, const P& p, const State& u, Time t, real_t<T> gh) {
+    jacobian<Inplace, true>(f, p, u, t);
+    return factor(gh);
+  }
+};
+template <class State>
+struct ComplexIterationMatrix<State, false> {
+  using T = scalar_t<State>;
+  using C = std::complex<T>;
+  using Mat = Eigen::Matrix<C, Eigen::Dynamic, Eigen::Dynamic>;
+  using Vec = Eigen::Matrix<C, Eigen::Dynamic, 1>;
+  Mat W;
+  Eigen::PartialPivLU<Mat> lu;
+  Vec b, x;
+  void init(const State& u) {
+    const Eigen::Index n = Eigen::Index(state_size(u));
+    W.setZero(n, n);
+    lu = Eigen::PartialPivLU<Mat>(n);
+    b.setZero(n);
+    x.setZero(n);
+  }
+  template <class JM>
+  bool factor(const JM& J, C c) {
+    using std::isfinite;
+    if (W.rows() != J.rows()) {  // the state was resized
+      W.setZero(J.rows(), J.cols());
+      lu = Eigen::PartialPivLU<Mat>(J.rows());
+      b.setZero(J.rows());
+      x.setZero(J.rows());
+    }
+    W.noalias() = -c * J.template cast<C>();
+    W.diagonal().array() += C(1);
+    lu.compute(W);
+    const T dmin = lu.matrixLU().diagonal().cwiseAbs().minCoeff();
+    return dmin > T(0) && isfinite(dmin);
+  }
+  void solve(const State& br, const State& bi, State& xr, State& xi) {
+    const std::size_t n = state_size(br);
+    for (std::size_t i = 0; i < n; ++i) b[Eigen::Index(i)] = C(br[i], bi[i]);
+    x.noalias() = lu.solve(b);
+    for (std::size_t i = 0; i < n; ++i) {
+      xr[i] = x[Eigen::Index(i)].real();
+      xi[i] = x[Eigen::Index(i)].imag();
+    }
+  }
+};
+#else
+template <class State>
+struct IterationMatrix<State, false> {
+  static_assert(is_fixed_size<State>::value,
+                "implicit methods on dynamic states (std::vector, Eigen) need Eigen (Debian: libeigen3-dev); "
+                "fixed-size sciml::SVector states work without it");
+};
+template <class State>
+struct ComplexIterationMatrix<State, false> : IterationMatrix<State, false> {};
+#endif
+
+}  // namespace sciml::detail

@@ -1,0 +1,77 @@
+// Checks shared by the stiff method families' tests: the convergence order with fixed steps (Kepler in long
+// double), and ROBER and HIRES against their references over a range of tolerances, with ROBER's linear
+// invariant u1 + u2 + u3 = 1.
+#pragma once
+#include <gtest/gtest.h>
+#include <cmath>
+#include <cstdio>
+#include <initializer_list>
+#include <sciml/ode.hpp>
+#include "order.hpp"
+#include "problems.hpp"
+
+namespace sciml::testing {
+
+namespace pr = sciml::problems;
+
+template <class Alg>
+void check_order(double tol = 0.3, int n0 = 8) {
+  using LD = long double;  // roundoff out of the way, as for the explicit methods
+  const LD e = 0.1L, tf = 2.0L;
+  auto prob = sciml::ODEProblem(pr::kepler, pr::kepler_exact<LD>(e, 0.0L), {0.0L, tf});
+  auto error_of = [&](int n) {
+    sciml::SolveOptions o;
+    o.adaptive = false;
+    o.dt = double(tf / n);
+    o.save_everystep = false;
+    o.reltol = 1e-17;  // implicit methods: Newton converged to roundoff
+    o.abstol = 1e-17;
+    auto sol = sciml::solve(prob, Alg{}, o);
+    EXPECT_EQ(sol.retcode, sciml::ReturnCode::Success) << sol.message;
+    const auto ex = pr::kepler_exact<LD>(e, tf);
+    double err = 0;
+    for (int i = 0; i < 4; ++i) err = std::max(err, double(std::abs(sol.u.back()[i] - ex[i])));
+    return err;
+  };
+  // the tableaus' 16-17 digit coefficients satisfy the order conditions to ~1e-15: fit above 1e-13
+  const auto fit = sciml::testing::asymptotic_slope(error_of, double(tf), Alg::order, n0, 1 << 13, 1e-13);
+  ASSERT_GE(fit.dts.size(), 2u) << Alg::name();
+  std::printf("  %s: measured order %.2f\n", Alg::name(), fit.slope);
+  EXPECT_NEAR(fit.slope, Alg::order, tol) << Alg::name();
+}
+template <class Alg>
+void check_stiff_references(std::initializer_list<double> tols = {1e-4, 1e-6, 1e-8, 1e-10}) {
+  auto rober = sciml::ODEProblem(pr::rober, sciml::SVector{1.0, 0.0, 0.0}, {0.0, 1e5}, pr::rober_k);
+  auto hires = sciml::ODEProblem(pr::hires, sciml::SVector<double, 8>{1, 0, 0, 0, 0, 0, 0, 0.0057}, {0.0, 321.8122});
+  double prev_r = 1e300, prev_h = 1e300;
+  for (double tol : tols) {
+    sciml::SolveOptions o;
+    o.reltol = tol;
+    o.abstol = tol * 1e-4;
+    auto sol = sciml::solve(rober, Alg{}, o);
+    ASSERT_EQ(sol.retcode, sciml::ReturnCode::Success) << sol.message;
+    double err = 0;
+    for (int i = 0; i < 3; ++i) err = std::max(err, std::abs(sol.u.back()[i] - pr::rober_ref[i]) / pr::rober_ref[i]);
+    for (const auto& u : sol.u) EXPECT_NEAR(u[0] + u[1] + u[2], 1.0, 1e-12);
+    EXPECT_LT(err, std::max(1000 * tol, 2e-9)) << Alg::name() << " ROBER tol " << tol;  // ref good to ~1e-10
+    if (tol > 1e-9) {
+      EXPECT_LT(err, prev_r) << Alg::name() << " ROBER tol " << tol;
+    }
+    prev_r = err;
+    o.save_everystep = false;
+    auto hs = sciml::solve(hires, Alg{}, o);
+    ASSERT_EQ(hs.retcode, sciml::ReturnCode::Success) << hs.message;
+    double num = 0, den = 0;
+    for (int i = 0; i < 8; ++i) {
+      num += std::pow(hs.u.back()[i] - pr::hires_ref[i], 2);
+      den += pr::hires_ref[i] * pr::hires_ref[i];
+    }
+    const double herr = std::sqrt(num / den);
+    EXPECT_LT(herr, 1000 * tol) << Alg::name() << " HIRES tol " << tol;
+    EXPECT_LT(herr, prev_h) << Alg::name() << " HIRES tol " << tol;
+    prev_h = herr;
+    std::printf("  %s tol %.0e: ROBER err %.1e (%ld steps, %ld jac), HIRES err %.1e (%ld steps)\n", Alg::name(), tol,
+                err, sol.stats.naccept, sol.stats.njac, herr, hs.stats.naccept);
+  }
+}
+}  // namespace sciml::testing
