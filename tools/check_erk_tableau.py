@@ -8,6 +8,7 @@ mpmath at 50 digits:
   * array sizes, c[0] = 0, c[stages-1] = 1, row sums c_i = sum_j a_ij (extra stages included);
   * btilde[stages-1] = 0 for methods known not to be FSAL (table NON_FSAL below);
   * b_i(1) = b_i (the new-point row of a) when interp_degree > 0;
+  * stability_size (if given): |R(z)| <= 1 on [-stability_size, 0], with the boundary within 3% beyond;
   * the order of the propagated solution (b), the embedded one (b - btilde) and the dense output
     (b_i(theta), all theta at once), two ways:
       trees     the highest p for which every order condition (rooted trees up to p) holds;
@@ -247,6 +248,17 @@ def check(T):
             p = tree_order(T, weights[k], min(claims[k] + (k != "interp"), MAX_TREE_ORDER), dense=(k == "interp"))
             row("%s (claimed %d)" % (k, claims[k]), p >= claims[k] and meas[k] >= claims[k] - 0.3,
                 "trees %d, measured %.2f" % (p, meas[k]))
+    if "stability_size" in T:  # |R(z)| <= 1 on [-size, 0] and the boundary within 3% beyond it
+        A = mp.matrix(s - 1, s - 1)  # the stages before the new point; b = the new point's row
+        for i in range(s - 1):
+            for j in range(i):
+                A[i, j] = a[i * (i - 1) // 2 + j]
+        one = mp.matrix([1] * (s - 1))
+        R = lambda z: abs(1 + z * mp.fsum(b[j] * x for j, x in enumerate((mp.eye(s - 1) - z * A) ** -1 * one)))
+        size = T["stability_size"]
+        inside = all(R(-size * q / 20) <= 1 for q in range(1, 21))
+        row("stability_size %s" % mp.nstr(size, 4), inside and R(-size * mp.mpf("1.03")) > 1,
+            "|R(-size)| = %s" % mp.nstr(R(-size), 4))
     return ok, rows
 
 

@@ -8,7 +8,9 @@
 // f calls; error_squared(u, unew, k, h, tol[, cache]); new_point<inplace>(f, p, unew, t_new, k) -> f calls;
 // extra_stages<inplace>(f, p, u, t, h, k, tmp) -> f calls; interpolate(out, u0, k, h, theta). Implicit
 // families' caches may also have: tol (set here), newton_failed (the step's Newton iteration failed: h is
-// halved), and the counters njac, nw, nsolve, nnonliniter, nnonlinconvfail copied into the Stats.
+// halved), and the counters njac, nw, nsolve, nnonliniter, nnonlinconvfail copied into the Stats. Composite
+// steps (tagged = true) switch methods between steps: cache.tag() names the method of the last step, and
+// interpolate and extra_stages take it as a last argument.
 #pragma once
 #include <algorithm>
 #include <array>
@@ -104,7 +106,7 @@ class Integrator {
   void interpolate(T tq, State& out) {
     ensure_extra_stages();
     const T theta = h_ != 0 ? (tq - tprev) / h_ : T(0);
-    Step::interpolate(out, uprev, k_, h_, theta);
+    detail::step_interpolate<Step>(out, uprev, k_, h_, theta, step_tag());
   }
   State operator()(T tq) {
     State out = u;
@@ -147,6 +149,7 @@ class Integrator {
         sol.stats.nw = cache_.nw;
         sol.stats.nsolve = cache_.nsolve;
       }
+      if constexpr (requires { cache_.nswitch; }) sol.stats.nswitch = cache_.nswitch;
       bool newton_failed = false;
       if constexpr (requires { cache_.newton_failed; }) {
         newton_failed = cache_.newton_failed;
@@ -257,6 +260,14 @@ class Integrator {
   detail::TolView<R> tolview() const {
     return {abstol_, abstol_vec_.empty() ? nullptr : abstol_vec_.data(), reltol_};
   }
+  // which method took the last step (composite steps; 0 otherwise)
+  int step_tag() const {
+    if constexpr (detail::is_tagged_step_v<Step>) {
+      return cache_.tag();
+    } else {
+      return 0;
+    }
+  }
   T dtmin_eff() const {
     return std::max(dtmin_, T(4) * std::numeric_limits<T>::epsilon() * std::abs(t));
   }
@@ -281,7 +292,11 @@ class Integrator {
           if (state_size(k_[S]) != state_size(u))
             for (int j = S; j < TOT; ++j) k_[j] = u;
         }
-        sol.stats.nf += Step::template extra_stages<inplace>(f_, p, uprev, tprev, h_, k_, tmp_);
+        if constexpr (detail::is_tagged_step_v<Step>) {
+          sol.stats.nf += Step::template extra_stages<inplace>(f_, p, uprev, tprev, h_, k_, tmp_, step_tag());
+        } else {
+          sol.stats.nf += Step::template extra_stages<inplace>(f_, p, uprev, tprev, h_, k_, tmp_);
+        }
         extra_done_ = true;
       }
     }
@@ -342,6 +357,7 @@ class Integrator {
       sol.dense_tend.push_back(t);
       sol.dense_u0.push_back(uprev);
       for (int j = 0; j < TOT; ++j) sol.dense_k.push_back(k_[j]);
+      if constexpr (detail::is_tagged_step_v<Step>) sol.dense_tag.push_back(static_cast<signed char>(step_tag()));
     }
   }
 
@@ -518,12 +534,14 @@ class Integrator {
 
 // Set up an integrator for manual stepping: `while (integ.step()) { ... integ.t, integ.u ... }`.
 template <class Prob, class Alg, class Callback = NoCallback>
+  requires requires { typename Alg::step_type; }
 auto init(const Prob& prob, Alg alg, const SolveOptions& opts = {}, Callback cb = Callback{}) {
   return Integrator<Alg, Prob, Callback>(prob, alg, opts, std::move(cb));
 }
 
 // Solve the problem over tspan with the given algorithm, options and (optionally) callbacks.
 template <class Prob, class Alg, class Callback = NoCallback>
+  requires requires { typename Alg::step_type; }
 auto solve(const Prob& prob, Alg alg, const SolveOptions& opts = {}, Callback cb = Callback{}) {
   Integrator<Alg, Prob, Callback> integ(prob, alg, opts, std::move(cb));
   integ.solve_to_end();

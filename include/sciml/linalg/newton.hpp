@@ -99,6 +99,7 @@ struct NewtonCache : IterationMatrix<State>, NewtonCounters {
     key_factored = 0;
   }
   bool jac_is_current(double t) const { return t == t_jac; }
+  void restart() { need_jac = true; }  // J is stale (e.g. after a stretch of steps by another method)
   // J at (t, u) if needed (or, with `force`, if it is from an earlier point), then factor() if J or key changed.
   template <bool Inplace, class F, class P, class T, class Factor>
   bool prepare(const F& f, const P& p, const State& u, T t, R key, bool force, Factor&& factor) {

@@ -30,6 +30,7 @@ struct ODESolution {
   // event cut the step), start state dense_u0[i] and stages dense_k[i*TOT .. i*TOT+TOT).
   std::vector<time_type> dense_t0, dense_h, dense_tend;
   std::vector<State> dense_u0, dense_k;
+  std::vector<signed char> dense_tag;  // composite methods (auto switching): which method took step i
 
   bool success() const { return successful_retcode(retcode); }
 
@@ -70,7 +71,8 @@ struct ODESolution {
       const time_type h = dense_h[i];
       const time_type theta = h != 0 ? (tq - dense_t0[i]) / h : time_type(0);
       fit_size(out, dense_u0[i]);
-      Step::interpolate(out, dense_u0[i], detail::KView<State>{&dense_k[i * Step::TOT]}, h, theta);
+      detail::step_interpolate<Step>(out, dense_u0[i], detail::KView<State>{&dense_k[i * Step::TOT]}, h, theta,
+                                     dense_tag.empty() ? 0 : int(dense_tag[i]));
       return;
     }
     auto it = std::lower_bound(t.begin(), t.end(), tq, before);

@@ -37,6 +37,10 @@ struct RadauCache : NewtonCache<State> {
     y = err = cont = u;
     attempted = have_acc = false;
   }
+  void restart() {
+    NewtonCache<State>::restart();
+    attempted = have_acc = false;
+  }
 };
 
 // Integrator layout: k[0] = f(t, u), k[1..3] = Z_1..Z_3, k[4] = f(t + h, u_new) (the next k[0]).

@@ -14,6 +14,8 @@ struct DP5Tableau {
   static constexpr int order = 5;
   static constexpr int embedded_order = 4;
   static constexpr int stages = 7;
+  // |R(z)| <= 1 on [-stability_size, 0] (boundary 3.31, rounded down; stiffness detection)
+  static constexpr double stability_size = 3.3;
   static constexpr int extra_stages = 0;
   static constexpr int interp_degree = 4;
   static constexpr int total = stages + extra_stages;

@@ -15,6 +15,8 @@ struct Tsit5Tableau {
   static constexpr int order = 5;
   static constexpr int embedded_order = 4;
   static constexpr int stages = 7;
+  // |R(z)| <= 1 on [-stability_size, 0] (boundary 3.51, rounded down; stiffness detection)
+  static constexpr double stability_size = 3.5;
   static constexpr int extra_stages = 0;
   static constexpr int interp_degree = 4;
   static constexpr int total = stages + extra_stages;

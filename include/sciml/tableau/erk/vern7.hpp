@@ -15,6 +15,8 @@ struct Vern7Tableau {
   static constexpr int order = 7;
   static constexpr int embedded_order = 6;
   static constexpr int stages = 11;
+  // |R(z)| <= 1 on [-stability_size, 0] (boundary 4.65, rounded down; stiffness detection)
+  static constexpr double stability_size = 4.6;
   static constexpr int extra_stages = 5;
   static constexpr int interp_degree = 7;
   static constexpr int total = stages + extra_stages;

@@ -15,6 +15,8 @@ struct Vern9Tableau {
   static constexpr int order = 9;
   static constexpr int embedded_order = 8;
   static constexpr int stages = 17;
+  // |R(z)| <= 1 on [-stability_size, 0] (boundary 4.48, rounded down; stiffness detection)
+  static constexpr double stability_size = 4.4;
   static constexpr int extra_stages = 9;
   static constexpr int interp_degree = 9;
   static constexpr int total = stages + extra_stages;
