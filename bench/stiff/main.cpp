@@ -1,4 +1,4 @@
-// bench_stiff: races sciml.cpp's Rosenbrock methods (Rosenbrock23, Rodas4, Rodas5P) against SUNDIALS CVODE
+// bench_stiff: races sciml.cpp's stiff methods (Rosenbrock, SDIRK, RadauIIA5) against SUNDIALS CVODE
 // BDF (dense Newton; difference-quotient and analytic Jacobian) and SciPy's solve_ivp Radau/BDF/LSODA (run
 // as a subprocess, bench/stiff/scipy_stiff.py, timed inside Python) on ROBER and HIRES, in one run; prints
 // work-precision tables with nf / njac / LU / steps / time per step, speed-ups at equal error against the
@@ -205,8 +205,9 @@ void report(const std::vector<StiffProblem>& problems, const std::vector<Run>& r
   o << "| Reproduce | `" << command << "` |\n\n";
   o << "Every contestant solves the same problems (the right-hand sides of `tests/common/problems.hpp`; SciPy: "
        "the same formulas in NumPy) with reltol = tol and abstol = 1e-4 x tol, from t0 to tf, keeping only the "
-       "final state. sciml.cpp: Rosenbrock23, Rodas4, Rodas5P on `SVector` states, Jacobian by forward-mode "
-       "AD, `save_everystep = false`. CVODE: `CV_BDF`, Newton iteration with `SUNLinSol_Dense` + `SUNDenseMatrix`, "
+       "final state. sciml.cpp: Rosenbrock23, Rodas4, Rodas5P (Rosenbrock), KenCarp4, Kvaerno5 (SDIRK, "
+       "Newton with Jacobian reuse) and RadauIIA5 on `SVector` states, Jacobian by forward-mode AD (`_jac`: the "
+       "analytic Jacobian through `ODEFunction`), `save_everystep = false`. CVODE: `CV_BDF`, Newton iteration with `SUNLinSol_Dense` + `SUNDenseMatrix`, "
        "stop time tf; `CVODE_BDF` uses CVODE's difference-quotient Jacobian, `CVODE_BDF_jac` an analytic one. "
        "SciPy: `solve_ivp` (Radau, BDF, LSODA) with the analytic `jac`, timed inside Python with "
        "`time.perf_counter` (interpreter overhead included: this is what a SciPy user gets). Time: median over "

@@ -6,7 +6,7 @@
 #include "algorithm/rosenbrock/rosenbrock23.hpp"
 #include "algorithm/composite/auto_switch.hpp"
 #include "algorithm/radau/radau.hpp"
-// SDIRK_PENDING #include "algorithm/sdirk/sdirk.hpp"
+#include "algorithm/sdirk/sdirk.hpp"
 #include "callback/callbacks.hpp"
 #include "core/dual.hpp"
 #include "core/return_code.hpp"

@@ -15,7 +15,7 @@ namespace sciml::testing {
 namespace pr = sciml::problems;
 
 template <class Alg>
-void check_order(double tol = 0.3, int n0 = 8) {
+void check_order(double tol = 0.3, int n0 = 8, int nmax = 1 << 13) {
   using LD = long double;  // roundoff out of the way, as for the explicit methods
   const LD e = 0.1L, tf = 2.0L;
   auto prob = sciml::ODEProblem(pr::kepler, pr::kepler_exact<LD>(e, 0.0L), {0.0L, tf});
@@ -24,6 +24,7 @@ void check_order(double tol = 0.3, int n0 = 8) {
     o.adaptive = false;
     o.dt = double(tf / n);
     o.save_everystep = false;
+    o.maxiters = 10'000'000;
     o.reltol = 1e-17;  // implicit methods: Newton converged to roundoff
     o.abstol = 1e-17;
     auto sol = sciml::solve(prob, Alg{}, o);
@@ -34,13 +35,13 @@ void check_order(double tol = 0.3, int n0 = 8) {
     return err;
   };
   // the tableaus' 16-17 digit coefficients satisfy the order conditions to ~1e-15: fit above 1e-13
-  const auto fit = sciml::testing::asymptotic_slope(error_of, double(tf), Alg::order, n0, 1 << 13, 1e-13);
+  const auto fit = sciml::testing::asymptotic_slope(error_of, double(tf), Alg::order, n0, nmax, 1e-13);
   ASSERT_GE(fit.dts.size(), 2u) << Alg::name();
   std::printf("  %s: measured order %.2f\n", Alg::name(), fit.slope);
   EXPECT_NEAR(fit.slope, Alg::order, tol) << Alg::name();
 }
 template <class Alg>
-void check_stiff_references(std::initializer_list<double> tols = {1e-4, 1e-6, 1e-8, 1e-10}) {
+void check_stiff_references(std::initializer_list<double> tols = {1e-4, 1e-6, 1e-8, 1e-10}, double factor = 1000) {
   auto rober = sciml::ODEProblem(pr::rober, sciml::SVector{1.0, 0.0, 0.0}, {0.0, 1e5}, pr::rober_k);
   auto hires = sciml::ODEProblem(pr::hires, sciml::SVector<double, 8>{1, 0, 0, 0, 0, 0, 0, 0.0057}, {0.0, 321.8122});
   double prev_r = 1e300, prev_h = 1e300;
@@ -53,7 +54,7 @@ void check_stiff_references(std::initializer_list<double> tols = {1e-4, 1e-6, 1e
     double err = 0;
     for (int i = 0; i < 3; ++i) err = std::max(err, std::abs(sol.u.back()[i] - pr::rober_ref[i]) / pr::rober_ref[i]);
     for (const auto& u : sol.u) EXPECT_NEAR(u[0] + u[1] + u[2], 1.0, 1e-12);
-    EXPECT_LT(err, std::max(1000 * tol, 2e-9)) << Alg::name() << " ROBER tol " << tol;  // ref good to ~1e-10
+    EXPECT_LT(err, std::max(factor * tol, 2e-9)) << Alg::name() << " ROBER tol " << tol;  // ref good to ~1e-10
     if (tol > 1e-9) {
       EXPECT_LT(err, prev_r) << Alg::name() << " ROBER tol " << tol;
     }
@@ -67,7 +68,7 @@ void check_stiff_references(std::initializer_list<double> tols = {1e-4, 1e-6, 1e
       den += pr::hires_ref[i] * pr::hires_ref[i];
     }
     const double herr = std::sqrt(num / den);
-    EXPECT_LT(herr, 1000 * tol) << Alg::name() << " HIRES tol " << tol;
+    EXPECT_LT(herr, factor * tol) << Alg::name() << " HIRES tol " << tol;
     EXPECT_LT(herr, prev_h) << Alg::name() << " HIRES tol " << tol;
     prev_h = herr;
     std::printf("  %s tol %.0e: ROBER err %.1e (%ld steps, %ld jac), HIRES err %.1e (%ld steps)\n", Alg::name(), tol,

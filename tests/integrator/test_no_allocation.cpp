@@ -74,16 +74,14 @@ TEST(NoAllocation, Rosenbrock23) {  // Jacobian by AD, LU and solves all in regi
 }
 
 TEST(NoAllocation, SDIRK) {  // Newton iterations, Jacobian reuse and refreshes, LU in registers or Eigen
-#if 0  // SDIRK_PENDING
   auto sprob = sciml::ODEProblem(sciml::problems::lorenz, sciml::SVector{1.0, 0.0, 0.0}, {0.0, 1000.0},
                                  sciml::problems::lorenz_p);
-  auto s = sciml::init(sprob, sciml::KenCarp4{}, no_saving());
+  auto s = sciml::init(sprob, sciml::TRBDF2{}, no_saving());
   EXPECT_EQ(allocations_during_steps(s, 2000), 0);
 #ifdef SCIML_HAVE_EIGEN
   auto vprob = sciml::ODEProblem(lorenz_inplace, std::vector{1.0, 0.0, 0.0}, {0.0, 1000.0}, sciml::problems::lorenz_p);
-  auto v = sciml::init(vprob, sciml::Kvaerno5{}, no_saving());
+  auto v = sciml::init(vprob, sciml::TRBDF2{}, no_saving());
   EXPECT_EQ(allocations_during_steps(v, 2000), 0);
-#endif
 #endif
   auto rprob = sciml::ODEProblem(sciml::problems::lorenz, sciml::SVector{1.0, 0.0, 0.0}, {0.0, 1000.0},
                                  sciml::problems::lorenz_p);
