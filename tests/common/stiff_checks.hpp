@@ -75,4 +75,30 @@ void check_stiff_references(std::initializer_list<double> tols = {1e-4, 1e-6, 1e
                 err, sol.stats.naccept, sol.stats.njac, herr, hs.stats.naccept);
   }
 }
+// Dense output on u' = -50 (u - sin t), u(0) = 0 (a fast transient, then u follows sin t): at the steps and
+// between them, against the exact solution.
+template <class Alg>
+void check_dense_output() {
+  auto f = [](const auto& u, const auto&, auto t) {
+    using std::sin;
+    using S = std::remove_cvref_t<decltype(u[0] * t)>;
+    return sciml::SVector<S, 1>{-50.0 * (u[0] - sin(t))};
+  };
+  auto exact = [](double t) {
+    const double a = 50.0;
+    return a * (a * std::sin(t) - std::cos(t) + std::exp(-a * t)) / (a * a + 1);
+  };
+  sciml::SolveOptions o;
+  o.reltol = 1e-8;
+  o.abstol = 1e-8;
+  auto sol = sciml::solve(sciml::ODEProblem(f, sciml::SVector{0.0}, {0.0, 5.0}), Alg{}, o);
+  ASSERT_EQ(sol.retcode, sciml::ReturnCode::Success) << sol.message;
+  ASSERT_TRUE(sol.dense);
+  double at_steps = 0, between = 0;
+  for (std::size_t i = 0; i < sol.t.size(); ++i) at_steps = std::max(at_steps, std::abs(sol.u[i][0] - exact(sol.t[i])));
+  for (double t = 0.013; t < 5.0; t += 0.05) between = std::max(between, std::abs(sol(t)[0] - exact(t)));
+  EXPECT_LT(at_steps, 1e-6) << Alg::name();
+  EXPECT_LT(between, 1e-5) << Alg::name();
+}
+
 }  // namespace sciml::testing
