@@ -205,7 +205,7 @@ void report(const std::vector<StiffProblem>& problems, const std::vector<Run>& r
   o << "| Reproduce | `" << command << "` |\n\n";
   o << "Every contestant solves the same problems (the right-hand sides of `tests/common/problems.hpp`; SciPy: "
        "the same formulas in NumPy) with reltol = tol and abstol = 1e-4 x tol, from t0 to tf, keeping only the "
-       "final state. sciml.cpp: Rosenbrock23, Rodas4, Rodas5P (Rosenbrock), KenCarp4, Kvaerno5 (SDIRK, "
+       "final state. sciml.cpp: Rosenbrock23, Rodas4, Rodas5P (Rosenbrock), TRBDF2 (SDIRK, "
        "Newton with Jacobian reuse) and RadauIIA5 on `SVector` states, Jacobian by forward-mode AD (`_jac`: the "
        "analytic Jacobian through `ODEFunction`), `save_everystep = false`. CVODE: `CV_BDF`, Newton iteration with `SUNLinSol_Dense` + `SUNDenseMatrix`, "
        "stop time tf; `CVODE_BDF` uses CVODE's difference-quotient Jacobian, `CVODE_BDF_jac` an analytic one. "
