@@ -4,6 +4,7 @@
 #include "algorithm/erk/methods.hpp"
 #include "algorithm/rosenbrock/rosenbrock.hpp"
 #include "algorithm/rosenbrock/rosenbrock23.hpp"
+#include "algorithm/bdf/fbdf.hpp"
 #include "algorithm/composite/auto_switch.hpp"
 #include "algorithm/radau/radau.hpp"
 #include "algorithm/sdirk/sdirk.hpp"

@@ -14,10 +14,14 @@ using sciml::testing::check_stiff_references;
 // from dt = 1/16: at larger fixed steps Newton cannot reach the 1e-17 tolerance from a cold start
 TEST(SDIRK, ImplicitEulerOrder) { check_order<sciml::ImplicitEuler>(0.3, 32, 1 << 19); }  // errors < 1e-4 count
 TEST(SDIRK, TRBDF2Order) { check_order<sciml::TRBDF2>(0.3, 32); }
+TEST(SDIRK, KenCarp4Order) { check_order<sciml::KenCarp4>(0.3, 32); }
+TEST(SDIRK, Kvaerno5Order) { check_order<sciml::Kvaerno5>(0.3, 32); }
 
 // order 1 with error-per-step control: the global error is ~tol^(1/2), hence the looser factor
 TEST(SDIRK, ImplicitEulerStiffReferences) { check_stiff_references<sciml::ImplicitEuler>({1e-3, 1e-4, 1e-5}, 1e4); }
 TEST(SDIRK, TRBDF2StiffReferences) { check_stiff_references<sciml::TRBDF2>({1e-4, 1e-6, 1e-8}, 1e4); }  // order 2
+TEST(SDIRK, KenCarp4StiffReferences) { check_stiff_references<sciml::KenCarp4>({1e-4, 1e-6, 1e-8, 1e-10}, 1000); }
+TEST(SDIRK, Kvaerno5StiffReferences) { check_stiff_references<sciml::Kvaerno5>({1e-4, 1e-6, 1e-8, 1e-10}, 1000); }
 
 TEST(SDIRK, JacobianReuse) {
   // J is kept while Newton contracts fast: far fewer Jacobians than steps, and the answer is unchanged
@@ -34,7 +38,11 @@ TEST(SDIRK, JacobianReuse) {
   EXPECT_GT(sol.stats.nnonliniter, 0);
 }
 
-TEST(SDIRK, DenseOutput) { sciml::testing::check_dense_output<sciml::TRBDF2>(); }
+TEST(SDIRK, DenseOutput) {
+  sciml::testing::check_dense_output<sciml::TRBDF2>();    // Hermite
+  sciml::testing::check_dense_output<sciml::KenCarp4>();  // the method's own third-order interpolant
+  sciml::testing::check_dense_output<sciml::Kvaerno5>();
+}
 
 TEST(SDIRK, NewtonFailureIsAReturnCode) {
   // f is NaN from u = 1.5 on (u reaches it at t = 0.5): every stage iterate beyond it fails, the step shrinks

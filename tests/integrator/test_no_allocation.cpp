@@ -94,6 +94,18 @@ TEST(NoAllocation, SDIRK) {  // Newton iterations, Jacobian reuse and refreshes,
 #endif
 }
 
+TEST(NoAllocation, FBDF) {  // history rescaling, order changes, Newton with reused J
+  auto sprob = sciml::ODEProblem(sciml::problems::lorenz, sciml::SVector{1.0, 0.0, 0.0}, {0.0, 1000.0},
+                                 sciml::problems::lorenz_p);
+  auto s = sciml::init(sprob, sciml::FBDF<>{}, no_saving());
+  EXPECT_EQ(allocations_during_steps(s, 2000), 0);
+#ifdef SCIML_HAVE_EIGEN
+  auto vprob = sciml::ODEProblem(lorenz_inplace, std::vector{1.0, 0.0, 0.0}, {0.0, 1000.0}, sciml::problems::lorenz_p);
+  auto v = sciml::init(vprob, sciml::FBDF<>{}, no_saving());
+  EXPECT_EQ(allocations_during_steps(v, 2000), 0);
+#endif
+}
+
 TEST(NoAllocation, WithContinuousCallback) {
   // an event that never fires still checks the condition on the dense output every step
   auto cb = sciml::ContinuousCallback([](const auto& u, auto, auto&) { return u[2] + 1000.0; },

@@ -10,7 +10,9 @@
 // families' caches may also have: tol (set here), newton_failed (the step's Newton iteration failed: h is
 // halved), and the counters njac, nw, nsolve, nnonliniter, nnonlinconvfail copied into the Stats. Composite
 // steps (tagged = true) switch methods between steps: cache.tag() names the method of the last step, and
-// interpolate and extra_stages take it as a last argument.
+// interpolate and extra_stages take it as a last argument. Multistep families (BDF) keep their history in the
+// cache: cache.reset_history() is called when something outside the step changed u, extra_stages may take
+// the cache as a last argument, and cache.reject_factor / accept_factor choose the step size (and order).
 #pragma once
 #include <algorithm>
 #include <array>
@@ -133,6 +135,7 @@ class Integrator {
         detail::eval_rhs<inplace>(f_, k_[0], u, p, t);
         ++sol.stats.nf;
         k0_stale_ = false;
+        if constexpr (requires { cache_.reset_history(); }) cache_.reset_history();  // multistep: u changed
         if (!all_finite(k_[0])) return fail(ReturnCode::Unstable, nonfinite_message("the derivative f(u, p, t)"));
       }
       // clip the step to the next tstop
@@ -176,6 +179,9 @@ class Integrator {
           } else if (std::isnan(EEst)) {
             ++nan_rejects_;
             factor = R(0.25);
+          } else if constexpr (own_control) {
+            nan_rejects_ = 0;
+            factor = cache_.reject_factor(EEst);
           } else {
             nan_rejects_ = 0;
             ctrl_.propose(EEst);
@@ -202,8 +208,14 @@ class Integrator {
         }
         nan_rejects_ = 0;
         newton_fails_ = 0;
-        factor = ctrl_.propose(EEst);
-        ctrl_.accept(EEst);
+        if constexpr (!own_control) {
+          factor = ctrl_.propose(EEst);
+          ctrl_.accept(EEst);
+        }
+      }
+      if constexpr (own_control) {  // the step updates its history and proposes the next step size
+        const R fac = cache_.accept_factor(u, unew_);
+        if (adaptive_) factor = fac;
       }
       // accept
       const T tnew = hit ? ts : t + h;
@@ -240,12 +252,18 @@ class Integrator {
 
  private:
   using F = decltype(Prob::f);
+  using Cache = typename Step::template cache_type<State>;
+  // steps that choose their own step size (and order): cache.reject_factor(EEst), cache.accept_factor(u, unew)
+  static constexpr bool own_control = requires(Cache& c, const State& x, R e) {
+    c.reject_factor(e);
+    c.accept_factor(x, x);
+  };
   F f_;
   T t0_, t1_;
   Callback cb_;
   State unew_, tmp_, work_;
   std::array<State, TOT> k_;
-  typename Step::template cache_type<State> cache_;
+  Cache cache_;
   std::vector<R> abstol_vec_;
   R abstol_ = 0, reltol_ = 0;
   detail::ControllerState<R> ctrl_;
@@ -294,6 +312,9 @@ class Integrator {
         }
         if constexpr (detail::is_tagged_step_v<Step>) {
           sol.stats.nf += Step::template extra_stages<inplace>(f_, p, uprev, tprev, h_, k_, tmp_, step_tag());
+        } else if constexpr (requires { Step::template extra_stages<inplace>(f_, p, uprev, tprev, h_, k_, tmp_,
+                                                                              cache_); }) {
+          sol.stats.nf += Step::template extra_stages<inplace>(f_, p, uprev, tprev, h_, k_, tmp_, cache_);
         } else {
           sol.stats.nf += Step::template extra_stages<inplace>(f_, p, uprev, tprev, h_, k_, tmp_);
         }

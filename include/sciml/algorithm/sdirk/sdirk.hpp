@@ -5,7 +5,7 @@
 // (not f(Y_i), which would amplify the Newton error by ||J||). The error estimate h sum btilde_i F_i is passed
 // through W^-1 as in Hairer's and OrdinaryDiffEq's SDIRK codes, so stiff components do not inflate it.
 // Dense output: the method's own interpolant when the tableau has one, the cubic Hermite interpolant otherwise.
-// `SDIRK<Tableau>` is the algorithm type; ImplicitEuler and TRBDF2 are aliases.
+// `SDIRK<Tableau>` is the algorithm type; ImplicitEuler, TRBDF2, KenCarp4 and Kvaerno5 are aliases.
 #pragma once
 #include <cmath>
 #include <cstddef>
@@ -17,6 +17,8 @@
 #include "../../problem/ode_problem.hpp"
 #include "../../solution/hermite.hpp"
 #include "../../tableau/sdirk/implicit_euler.hpp"
+#include "../../tableau/sdirk/kencarp4.hpp"
+#include "../../tableau/sdirk/kvaerno5.hpp"
 #include "../../tableau/sdirk/trbdf2.hpp"
 #include "../erk/explicit_rk.hpp"
 
@@ -168,5 +170,7 @@ struct SDIRK {
 
 using ImplicitEuler = SDIRK<tableau::ImplicitEulerTableau>;
 using TRBDF2 = SDIRK<tableau::TRBDF2Tableau>;
+using KenCarp4 = SDIRK<tableau::KenCarp4Tableau>;
+using Kvaerno5 = SDIRK<tableau::Kvaerno5Tableau>;
 
 }  // namespace sciml
