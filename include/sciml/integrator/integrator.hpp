@@ -30,6 +30,7 @@
 #include "../core/return_code.hpp"
 #include "../core/state.hpp"
 #include "../core/stats.hpp"
+#include "../linalg/dae_init.hpp"
 #include "../problem/ode_problem.hpp"
 #include "../solution/ode_solution.hpp"
 #include "solve_options.hpp"
@@ -85,7 +86,10 @@ class Integrator {
   // Change the state's length (dynamic states only), e.g. a cell divides; new entries are zero-initialised
   // by the container. Work arrays follow; the next step re-evaluates f.
   void resize(std::size_t n) {
-    if constexpr (is_resizable_v<State>) {
+    if constexpr (has_mass_matrix_v<F>) {
+      (void)n;
+      throw std::invalid_argument("resize: a problem with a mass matrix cannot change its size");
+    } else if constexpr (is_resizable_v<State>) {
       if (n == 0) throw std::invalid_argument("resize: the state cannot become empty");
       if (!abstol_vec_.empty())
         throw std::invalid_argument("resize: per-component abstol cannot follow a resize; use a scalar abstol");
@@ -258,6 +262,9 @@ class Integrator {
     c.reject_factor(e);
     c.accept_factor(x, x);
   };
+  static_assert(!has_mass_matrix_v<F> || requires { Step::supports_mass_matrix; },
+                "mass_matrix: this method cannot solve M u' = f(u, p, t); use Rodas5P, Rodas4, Rosenbrock23, "
+                "RadauIIA5 or FBDF");
   F f_;
   T t0_, t1_;
   Callback cb_;
@@ -436,6 +443,19 @@ class Integrator {
     for (std::size_t i = 0; i < n; ++i)
       if (!std::isfinite(double(value_of(u[i]))))
         throw std::invalid_argument("u0: entry " + std::to_string(i) + " is NaN or Inf");
+    if constexpr (has_mass_matrix_v<F>) {
+      const auto& M = f_.mass_matrix;
+      if constexpr (requires { M.rows(); M.cols(); }) {
+        if (std::size_t(M.rows()) != n || std::size_t(M.cols()) != n)
+          throw std::invalid_argument("mass_matrix: it is " + std::to_string(M.rows()) + " x " +
+                                      std::to_string(M.cols()) + " but the state has length " + std::to_string(n));
+      }
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j)
+          if (!std::isfinite(double(M(i, j))))
+            throw std::invalid_argument("mass_matrix: entry (" + std::to_string(i) + ", " + std::to_string(j) +
+                                        ") is NaN or Inf");
+    }
     const T t0 = t0_, t1 = t1_;
     if (!std::isfinite(double(t0)) || !std::isfinite(double(t1)))
       throw std::invalid_argument("tspan: the endpoints must be finite (got [" + num(t0) + ", " + num(t1) + "])");
@@ -528,6 +548,19 @@ class Integrator {
     ctrl_.k = R(std::min(Step::order, Step::embedded_order) + 1);
     if constexpr (requires { cache_.tol; }) cache_.tol = tolview();
     cache_.init(u);
+    if constexpr (has_mass_matrix_v<F>) {  // M u' = f: consistent algebraic variables first
+      cache_.set_mass(f_.mass_matrix);
+      std::string msg = detail::initialize_algebraic<inplace>(f_, p, u, t, cache_, tolview(), tmp_, unew_,
+                                                              sol.stats.nf);
+      uprev = u;
+      if (!msg.empty()) {
+        sol.retcode = ReturnCode::InitialFailure;
+        sol.message = std::move(msg);
+        finished_ = true;
+        push_save(t0, u);
+        return;
+      }
+    }
     if (save_start) push_save(t0, u);
     if (t0 == t1) {
       sol.retcode = ReturnCode::Success;

@@ -3,6 +3,9 @@
 // LU of the iteration matrix W = I - gh J, with solve(b, x) = W^-1 b. Fixed-size states (SVector) keep all of
 // it in registers (SmallLU); dynamic states (std::vector, Eigen vectors) use Eigen's partial-pivoting LU, with
 // every buffer made once per solve. Counters (Jacobians, factorisations, solves) go to the solution's Stats.
+// With a mass matrix M (problems M u' = f(u, p, t), see with_mass_matrix) the iteration matrix is M - gh J,
+// apply_mass(x, out) gives M x, and factor_algebraic / solve serve the consistent initialisation of the
+// algebraic variables (linalg/dae_init.hpp).
 #pragma once
 #include <cmath>
 #include <complex>
@@ -11,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <vector>
 #include "../core/dual.hpp"
 #include "../core/smatrix.hpp"
 #include "../core/state.hpp"
@@ -76,7 +80,24 @@ struct IterationMatrix<State, true> : ImplicitCounters {
   SMatrix<T, N, N> J{};
   SmallLU<T, N> lu{};
   State dT{}, rhs{};  // df/dt, and a work vector for the step
+  SMatrix<T, N, N> mass = SMatrix<T, N, N>::identity();
+  bool has_mass = false;
   void init(const State&) {}
+  template <class MM>
+  void set_mass(const MM& m) {
+    for (std::size_t i = 0; i < N; ++i)
+      for (std::size_t j = 0; j < N; ++j) mass(i, j) = T(m(i, j));
+    has_mass = true;
+  }
+  T mass_entry(std::size_t i, std::size_t j) const { return mass(i, j); }
+  // out = M x
+  void apply_mass(const State& x, State& out) const {
+    for (std::size_t i = 0; i < N; ++i) {
+      T acc = T(0);
+      for (std::size_t j = 0; j < N; ++j) acc += mass(i, j) * x[j];
+      out[i] = acc;
+    }
+  }
 
   // J = df/du (and dT = df/dt with Tgrad) at (t, u).
   template <bool Inplace, bool Tgrad, class F, class P, class Time>
@@ -90,10 +111,20 @@ struct IterationMatrix<State, true> : ImplicitCounters {
   bool factor(real_t<T> gh) {
     SMatrix<T, N, N> W;
     for (std::size_t i = 0; i < N; ++i)
-      for (std::size_t j = 0; j < N; ++j) W(i, j) = (i == j ? T(1) : T(0)) - gh * J(i, j);
+      for (std::size_t j = 0; j < N; ++j) W(i, j) = mass(i, j) - gh * J(i, j);
     ++nw;
     singular = !lu.factorize(W);
     return !singular;
+  }
+  // The LU of the consistent-initialisation matrix: J on (algebraic rows, algebraic columns), 1 pairing each
+  // differential row with a differential column, 0 elsewhere.
+  bool factor_algebraic(const std::vector<std::size_t>& arow, const std::vector<std::size_t>& acol,
+                        const std::vector<std::size_t>& drow, const std::vector<std::size_t>& dcol) {
+    SMatrix<T, N, N> B = SMatrix<T, N, N>::zero();
+    for (std::size_t k = 0; k < drow.size(); ++k) B(drow[k], dcol[k]) = T(1);
+    for (std::size_t i : arow)
+      for (std::size_t j : acol) B(i, j) = J(i, j);
+    return lu.factorize(B);
   }
   void solve(const State& b, State& x) {
     x = lu.solve(b);
@@ -119,10 +150,12 @@ struct ComplexIterationMatrix<State, true> {
   static constexpr std::size_t N = State{}.size();
   SmallLU<C, N> lu{};
   void init(const State&) {}
-  bool factor(const SMatrix<T, N, N>& J, C c) {
+  // the LU of M - c J (M: the real iteration matrix's mass matrix)
+  template <class IM>
+  bool factor(const IM& im, C c) {
     SMatrix<C, N, N> W;
     for (std::size_t i = 0; i < N; ++i)
-      for (std::size_t j = 0; j < N; ++j) W(i, j) = (i == j ? C(1) : C(0)) - c * J(i, j);
+      for (std::size_t j = 0; j < N; ++j) W(i, j) = C(im.mass(i, j)) - c * im.J(i, j);
     return lu.factorize(W);
   }
   void solve(const State& br, const State& bi, State& xr, State& xi) const {
@@ -148,6 +181,9 @@ struct IterationMatrix<State, false> : ImplicitCounters {
   Eigen::PartialPivLU<Mat> lu;
   Vec b, x;
   State dT, rhs;
+  Mat mass;         // the mass matrix when it is not diagonal
+  Vec mass_diag;    // its diagonal when it is
+  bool has_mass = false, mass_is_diagonal = true;
   rebind_state_t<State, Dual<T, chunk>> ud, dud;
   rebind_state_t<State, Dual<T, 1>> ud1, dud1;
 
@@ -165,6 +201,62 @@ struct IterationMatrix<State, false> : ImplicitCounters {
     ud1.resize(std::size_t(n));
     dud1.resize(std::size_t(n));
   }
+  template <class MM>
+  void set_mass(const MM& m) {
+    const Eigen::Index n = J.rows();
+    mass.setZero(n, n);
+    mass_diag.setZero(n);
+    mass_is_diagonal = true;
+    for (Eigen::Index i = 0; i < n; ++i)
+      for (Eigen::Index j = 0; j < n; ++j) {
+        mass(i, j) = T(m(i, j));
+        if (i != j && mass(i, j) != T(0)) mass_is_diagonal = false;
+      }
+    mass_diag = mass.diagonal();
+    if (mass_is_diagonal) mass.resize(0, 0);
+    has_mass = true;
+  }
+  T mass_entry(std::size_t i, std::size_t j) const {
+    if (!has_mass) return i == j ? T(1) : T(0);
+    if (mass_is_diagonal) return i == j ? mass_diag[Eigen::Index(i)] : T(0);
+    return mass(Eigen::Index(i), Eigen::Index(j));
+  }
+  void apply_mass(const State& in, State& out) {
+    const std::size_t n = state_size(in);
+    if (!has_mass) {
+      for (std::size_t i = 0; i < n; ++i) out[i] = in[i];
+    } else if (mass_is_diagonal) {
+      for (std::size_t i = 0; i < n; ++i) out[i] = mass_diag[Eigen::Index(i)] * in[i];
+    } else {
+      for (std::size_t i = 0; i < n; ++i) b[Eigen::Index(i)] = in[i];
+      x.noalias() = mass * b;
+      for (std::size_t i = 0; i < n; ++i) out[i] = x[Eigen::Index(i)];
+    }
+  }
+  // W = M - c J into the matrix w (real or complex)
+  template <class WM, class C>
+  void iteration_matrix(WM& w, C c) const {
+    using S = typename WM::Scalar;
+    w.noalias() = -c * J.template cast<S>();
+    if (!has_mass) {
+      w.diagonal().array() += S(1);
+    } else if (mass_is_diagonal) {
+      w.diagonal() += mass_diag.template cast<S>();
+    } else {
+      w += mass.template cast<S>();
+    }
+  }
+  bool factor_algebraic(const std::vector<std::size_t>& arow, const std::vector<std::size_t>& acol,
+                        const std::vector<std::size_t>& drow, const std::vector<std::size_t>& dcol) {
+    using std::isfinite;
+    W.setZero();
+    for (std::size_t k = 0; k < drow.size(); ++k) W(Eigen::Index(drow[k]), Eigen::Index(dcol[k])) = T(1);
+    for (std::size_t i : arow)
+      for (std::size_t j : acol) W(Eigen::Index(i), Eigen::Index(j)) = J(Eigen::Index(i), Eigen::Index(j));
+    lu.compute(W);
+    const T dmin = lu.matrixLU().diagonal().cwiseAbs().minCoeff();
+    return dmin > T(0) && isfinite(dmin);
+  }
 
   template <bool Inplace, bool Tgrad, class F, class P, class Time>
   void jacobian(const F& f, const P& p, const State& u, Time t) {
@@ -174,8 +266,7 @@ struct IterationMatrix<State, false> : ImplicitCounters {
   }
   bool factor(real_t<T> gh) {
     using std::isfinite;
-    W.noalias() = -gh * J;
-    W.diagonal().array() += T(1);
+    iteration_matrix(W, gh);
     ++nw;
     lu.compute(W);
     const T dmin = lu.matrixLU().diagonal().cwiseAbs().minCoeff();
@@ -211,17 +302,17 @@ struct ComplexIterationMatrix<State, false> {
     b.setZero(n);
     x.setZero(n);
   }
-  template <class JM>
-  bool factor(const JM& J, C c) {
+  // the LU of M - c J (M: the real iteration matrix's mass matrix)
+  template <class IM>
+  bool factor(const IM& im, C c) {
     using std::isfinite;
-    if (W.rows() != J.rows()) {  // the state was resized
-      W.setZero(J.rows(), J.cols());
-      lu = Eigen::PartialPivLU<Mat>(J.rows());
-      b.setZero(J.rows());
-      x.setZero(J.rows());
+    if (W.rows() != im.J.rows()) {  // the state was resized
+      W.setZero(im.J.rows(), im.J.cols());
+      lu = Eigen::PartialPivLU<Mat>(im.J.rows());
+      b.setZero(im.J.rows());
+      x.setZero(im.J.rows());
     }
-    W.noalias() = -c * J.template cast<C>();
-    W.diagonal().array() += C(1);
+    im.iteration_matrix(W, c);
     lu.compute(W);
     const T dmin = lu.matrixLU().diagonal().cwiseAbs().minCoeff();
     return dmin > T(0) && isfinite(dmin);

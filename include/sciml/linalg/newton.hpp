@@ -118,8 +118,9 @@ struct NewtonCache : IterationMatrix<State>, NewtonCounters {
   }
 };
 
-// z (in: a guess) <- the solution of z = gh f(t, base + z), with c's LU of I - gh J. Work: y (= base + z), fz,
-// dz. nf counts f calls. Returns whether it converged; theta_max gets the slowest contraction seen.
+// z (in: a guess) <- the solution of M z = gh f(t, base + z) (M = I without a mass matrix), with c's LU of
+// M - gh J. Work: y (= base + z), fz, dz. nf counts f calls. Returns whether it converged; theta_max gets the
+// slowest contraction seen.
 template <bool Inplace, class F, class P, class State, class T, class R, class Cache>
 bool newton_stage(const F& f, const P& p, T t, const State& base, State& z, R gh, Cache& c, State& y, State& fz,
                   State& dz, R& theta_max, int& nf) {
@@ -130,7 +131,12 @@ bool newton_stage(const F& f, const P& p, T t, const State& base, State& z, R gh
     eval_rhs<Inplace>(f, fz, y, p, t);
     ++nf;
     ++c.nnonliniter;
-    for (std::size_t i = 0; i < n; ++i) fz[i] = gh * fz[i] - z[i];
+    if constexpr (has_mass_matrix_v<F>) {
+      c.apply_mass(z, dz);
+      for (std::size_t i = 0; i < n; ++i) fz[i] = gh * fz[i] - dz[i];
+    } else {
+      for (std::size_t i = 0; i < n; ++i) fz[i] = gh * fz[i] - z[i];
+    }
     c.solve(fz, dz);
     for (std::size_t i = 0; i < n; ++i) z[i] += dz[i];
     const auto v = mon.check(it, scaled_norm(dz, y, c.tol));

@@ -26,6 +26,26 @@ struct ODEFunction {
   }
 };
 
+// A right-hand side with a constant mass matrix: M u' = f(u, p, t), as DifferentialEquations.jl's
+// ODEFunction(f; mass_matrix = M). M may be singular (a DAE of index 1: rows of zeros are algebraic equations,
+// columns of zeros algebraic variables). The function stays callable as f, and keeps f's jac / tgrad.
+// M: an SMatrix<double, N, N> for SVector states, an Eigen matrix (or anything with M(i, j), rows(), cols())
+// for dynamic ones. Solved by Rosenbrock (Rodas4, Rodas5P, Rosenbrock23), RadauIIA5 and FBDF.
+template <class F, class M>
+struct MassMatrixFunction : F {
+  M mass_matrix;
+  MassMatrixFunction(F f, M m) : F(std::move(f)), mass_matrix(std::move(m)) {}
+};
+
+template <class F, class M>
+auto with_mass_matrix(F f, M m) {
+  static_assert(std::is_class_v<F>, "with_mass_matrix: f must be a lambda or function object (not a function pointer)");
+  return MassMatrixFunction<F, M>(std::move(f), std::move(m));
+}
+
+template <class F>
+inline constexpr bool has_mass_matrix_v = requires(const F& f) { f.mass_matrix; };
+
 template <class F>
 inline constexpr bool has_user_jacobian_v = requires(const F& f) { f.jac; };
 template <class F>

@@ -163,7 +163,7 @@ struct BDFStep {
   static constexpr int embedded_order = 1;
   static constexpr int S = 1;
   static constexpr int TOT = 2 + bdf_max_order;
-  static constexpr bool own_step_control = true;
+  static constexpr bool supports_mass_matrix = true;
 
   template <bool Inplace, class F, class P, class State, class K, class T, class Cache>
   SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& base,
@@ -171,10 +171,14 @@ struct BDFStep {
     using R = real_t<scalar_t<State>>;
     const std::size_t n = state_size(u);
     const R hr = R(h);
-    if (c.h_d == R(0)) {  // start: D[0] = u, D[1] = h f(t, u)
+    if (c.h_d == R(0)) {  // start: D[0] = u, D[1] = h u'(t) (h f / M_ii with a mass matrix, 0 if M_ii = 0)
       for (std::size_t m = 0; m < n; ++m) {
         c.D[0][m] = u[m];
         c.D[1][m] = hr * k[0][m];
+        if constexpr (has_mass_matrix_v<F>) {
+          const auto mii = c.mass_entry(m, m);
+          c.D[1][m] = mii != decltype(mii)(0) ? c.D[1][m] / mii : scalar_t<State>(R(0));
+        }
         for (int j = 2; j < MaxOrder + 3; ++j) c.D[j][m] = R(0);
       }
       c.h_d = hr;

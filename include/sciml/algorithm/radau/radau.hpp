@@ -52,6 +52,7 @@ struct RadauStep {
   static constexpr int embedded_order = Tab::embedded_order;
   static constexpr int S = 5;
   static constexpr int TOT = 5;
+  static constexpr bool supports_mass_matrix = true;
 
   // l_j(theta): the collocation polynomial's weight of Z_j
   template <class R>
@@ -79,7 +80,7 @@ struct RadauStep {
     int nf = 0;
     c.newton_failed = false;
     for (int attempt = 0; attempt < 2; ++attempt) {
-      auto factor = [&] { return c.factor(hr / R(Tab::gamma)) && c.clu.factor(c.J, s2); };
+      auto factor = [&] { return c.factor(hr / R(Tab::gamma)) && c.clu.factor(c, s2); };
       if (!c.template prepare<Inplace>(f, p, u, t, hr, attempt > 0, factor)) break;
       // starting values: Z from the last accepted step's collocation polynomial, else 0; then W = T^-1 Z
       for (int i = 0; i < 3; ++i) {
@@ -102,13 +103,18 @@ struct RadauStep {
         nf += 3;
         ++c.nnonliniter;
         transform<Tab::TI>(c.dw[0], c.dw[1], c.dw[2], c.fz[0], c.fz[1], c.fz[2], N);  // dw = T^-1 F, then the Newton right-hand sides
+        const State* mw = c.w;  // M W (W itself without a mass matrix)
+        if constexpr (has_mass_matrix_v<F>) {
+          for (int i = 0; i < 3; ++i) c.apply_mass(c.w[i], c.fz[i]);
+          mw = c.fz;
+        }
         for (std::size_t m = 0; m < N; ++m) {
-          c.dw[0][m] -= fac1 * c.w[0][m];
-          const auto w1 = c.w[1][m], w2 = c.w[2][m];
+          c.dw[0][m] -= fac1 * mw[0][m];
+          const auto w1 = mw[1][m], w2 = mw[2][m];
           c.dw[1][m] -= alphn * w1 - betan * w2;
           c.dw[2][m] -= betan * w1 + alphn * w2;
         }
-        c.solve(c.dw[0], c.fz[0]);  // (I - h/gamma J)^-1: the real block, times h/gamma below
+        c.solve(c.dw[0], c.fz[0]);  // (M - h/gamma J)^-1: the real block, times h/gamma below
         c.clu.solve(c.dw[1], c.dw[2], c.fz[1], c.fz[2]);
         R acc = 0;
         for (std::size_t m = 0; m < N; ++m) {
@@ -138,10 +144,13 @@ struct RadauStep {
       }
       for (std::size_t m = 0; m < N; ++m) unew[m] = u[m] + k[3][m];
       // error estimate; on the first step and after a rejection a large one is refined with f at u + err
-      for (std::size_t m = 0; m < N; ++m) {
+      for (std::size_t m = 0; m < N; ++m)
         c.cont[m] = (R(Tab::e[0]) * k[1][m] + R(Tab::e[1]) * k[2][m] + R(Tab::e[2]) * k[3][m]) / hr;
-        c.fz[0][m] = c.cont[m] + k[0][m];
+      if constexpr (has_mass_matrix_v<F>) {  // M (e . Z) / h
+        c.apply_mass(c.cont, c.y);
+        for (std::size_t m = 0; m < N; ++m) c.cont[m] = c.y[m];
       }
+      for (std::size_t m = 0; m < N; ++m) c.fz[0][m] = c.cont[m] + k[0][m];
       solve_e1(c, c.fz[0], c.err, fac1);
       if ((!c.have_acc || rejected) && !(error_norm_squared(u, unew, c.err, c.tol) < R(1))) {
         for (std::size_t m = 0; m < N; ++m) c.y[m] = u[m] + c.err[m];

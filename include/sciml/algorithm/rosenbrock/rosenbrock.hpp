@@ -18,7 +18,7 @@ namespace sciml {
 
 namespace detail {
 
-// With W = I/(gamma h) - J:
+// With W = M/(gamma h) - J (M = I without a mass matrix; with one, the sum below is multiplied by M):
 //   stage i: U_i = u + sum_{j<i} a_ij k_j,  k_i = W^-1 ( f(t + c_i h, U_i) + sum_{j<i} C_ij/h k_j + d_i h f_t )
 //   u_new = u + sum_i m_i k_i,  error = sum_i btilde_i k_i,
 //   u(t + theta h) = (1-theta) u + theta (u_new + (1-theta)(D_1 + theta (D_2 + theta D_3))), D_r = sum_i H_ri k_i.
@@ -32,6 +32,7 @@ struct RosenbrockStep {
   static constexpr int embedded_order = Tab::embedded_order;
   static constexpr int S = s + 2;
   static constexpr int TOT = S;
+  static constexpr bool supports_mass_matrix = true;
   static constexpr int tri(int i) { return i * (i - 1) / 2; }
 
   template <bool Inplace, class F, class P, class State, class K, class T, class Cache>
@@ -60,10 +61,20 @@ struct RosenbrockStep {
         ++nf;
       }
       State& rhs = c.rhs;
-      for (std::size_t m = 0; m < N; ++m) {
-        scalar_t<State> acc = fi[m] + R(Tab::d[i]) * dh * c.dT[m];
-        for (int j = 0; j < i; ++j) acc += R(Tab::C[tri(i) + j]) * inv_h * k[1 + j][m];
-        rhs[m] = gh * acc;
+      if constexpr (has_mass_matrix_v<F>) {  // M sum_j C_ij/h k_j
+        for (std::size_t m = 0; m < N; ++m) {
+          scalar_t<State> acc = scalar_t<State>(R(0));
+          for (int j = 0; j < i; ++j) acc += R(Tab::C[tri(i) + j]) * inv_h * k[1 + j][m];
+          tmp[m] = acc;
+        }
+        c.apply_mass(tmp, rhs);
+        for (std::size_t m = 0; m < N; ++m) rhs[m] = gh * (rhs[m] + fi[m] + R(Tab::d[i]) * dh * c.dT[m]);
+      } else {
+        for (std::size_t m = 0; m < N; ++m) {
+          scalar_t<State> acc = fi[m] + R(Tab::d[i]) * dh * c.dT[m];
+          for (int j = 0; j < i; ++j) acc += R(Tab::C[tri(i) + j]) * inv_h * k[1 + j][m];
+          rhs[m] = gh * acc;
+        }
       }
       c.solve(rhs, k[1 + i]);
     }

@@ -23,6 +23,7 @@ struct Rosenbrock23Step {
   // k[0] = f(t, u), k[1..3] = the stages k1, k2, k3, k[4] = f(t + h, u_new) (the next step's k[0])
   static constexpr int S = 5;
   static constexpr int TOT = 5;
+  static constexpr bool supports_mass_matrix = true;
   static constexpr double d = 0.29289321881345247559915563789515;  // 1 / (2 + sqrt 2)
   static constexpr double e32 = 7.4142135623730950488016887242097;  // 6 + sqrt 2
 
@@ -41,15 +42,27 @@ struct Rosenbrock23Step {
     c.solve(rhs, k[1]);
     for (std::size_t i = 0; i < N; ++i) tmp[i] = u[i] + R(h) / 2 * k[1][i];
     eval_rhs<Inplace>(f, k[3], tmp, p, t + h / 2);  // F1, kept in k[3] until k3 replaces it
-    for (std::size_t i = 0; i < N; ++i) rhs[i] = k[3][i] - k[1][i];
+    if constexpr (has_mass_matrix_v<F>) {  // with a mass matrix M: W = M - h d J and M k in place of k
+      c.apply_mass(k[1], rhs);
+      for (std::size_t i = 0; i < N; ++i) rhs[i] = k[3][i] - rhs[i];
+    } else {
+      for (std::size_t i = 0; i < N; ++i) rhs[i] = k[3][i] - k[1][i];
+    }
     c.solve(rhs, k[2]);
     for (std::size_t i = 0; i < N; ++i) {
       k[2][i] += k[1][i];
       unew[i] = u[i] + R(h) * k[2][i];
     }
     eval_rhs<Inplace>(f, k[4], unew, p, t + h);  // F2
-    for (std::size_t i = 0; i < N; ++i)
-      rhs[i] = k[4][i] - R(e32) * (k[2][i] - k[3][i]) - R(2) * (k[1][i] - k[0][i]) + hd * c.dT[i];
+    if constexpr (has_mass_matrix_v<F>) {
+      c.apply_mass(k[2], tmp);
+      c.apply_mass(k[1], rhs);
+      for (std::size_t i = 0; i < N; ++i)
+        rhs[i] = k[4][i] - R(e32) * (tmp[i] - k[3][i]) - R(2) * (rhs[i] - k[0][i]) + hd * c.dT[i];
+    } else {
+      for (std::size_t i = 0; i < N; ++i)
+        rhs[i] = k[4][i] - R(e32) * (k[2][i] - k[3][i]) - R(2) * (k[1][i] - k[0][i]) + hd * c.dT[i];
+    }
     c.solve(rhs, k[3]);
     return 2;
   }
