@@ -547,6 +547,7 @@ class Integrator {
     ctrl_.set_gamma(R(c.gamma > 0 ? c.gamma : d.gamma));
     ctrl_.k = R(std::min(Step::order, Step::embedded_order) + 1);
     if constexpr (requires { cache_.tol; }) cache_.tol = tolview();
+    if constexpr (has_sparse_jacobian_v<F> && requires { cache_.sparse; }) cache_.sparse = true;
     cache_.init(u);
     if constexpr (has_mass_matrix_v<F>) {  // M u' = f: consistent algebraic variables first
       cache_.set_mass(f_.mass_matrix);

@@ -22,6 +22,7 @@
 #include "../problem/ode_problem.hpp"
 #include "jacobian.hpp"
 #include "small_lu.hpp"
+#include "sparse_iteration.hpp"
 #if __has_include(<Eigen/Dense>)
 #include <Eigen/Dense>
 #define SCIML_HAVE_EIGEN 1
@@ -34,16 +35,31 @@ struct ImplicitCounters {
   bool singular = false;
 };
 
-// J (and, with Tgrad, dT = df/dt) at (t, u): the user's jac / tgrad when f is an ODEFunction that has them,
-// forward-mode AD otherwise (f called with dual numbers); with jac but no tgrad, dT is one forward difference
-// in t (work: scratch).
+// dT = df/dt at (t, u): the user's tgrad, else one forward difference in t when f has a user jac (f need not
+// be generic then; work: scratch), else forward-mode AD in t.
+template <bool Inplace, class F, class State, class P, class Time, class DS1>
+void time_gradient(const F& f, const State& u, const P& p, Time t, State& dT, State& scratch, DS1& ud1, DS1& dud1) {
+  using std::abs;
+  using std::sqrt;
+  using T = scalar_t<State>;
+  if constexpr (has_user_tgrad_v<F>) {
+    f.tgrad(dT, u, p, t);
+  } else if constexpr (has_user_jacobian_v<F>) {
+    const Time dt = Time(sqrt(std::numeric_limits<T>::epsilon())) * (abs(t) > Time(1) ? abs(t) : Time(1));
+    eval_rhs<Inplace>(f, dT, u, p, t + dt);
+    eval_rhs<Inplace>(f, scratch, u, p, t);
+    for (std::size_t i = 0; i < state_size(u); ++i) dT[i] = (dT[i] - scratch[i]) / T(dt);
+  } else {
+    time_derivative_ad<Inplace>(f, u, p, t, dT, ud1, dud1);
+  }
+}
+
+// J (and, with Tgrad, dT = df/dt) at (t, u): the user's jac when f is an ODEFunction that has one, forward-mode
+// AD otherwise (f called with dual numbers).
 template <bool Inplace, bool Tgrad, int Chunk, class F, class State, class P, class Time, class Jac, class DS,
           class DS1>
 void jacobian_and_tgrad(const F& f, const State& u, const P& p, Time t, Jac& J, State& dT, State& scratch,
                         DS& ud, DS& dud, DS1& ud1, DS1& dud1) {
-  using std::abs;
-  using std::sqrt;
-  using T = scalar_t<State>;
   if constexpr (has_user_jacobian_v<F>) {
     f.jac(J, u, p, t);
     if constexpr (requires { J.rows(); J.cols(); }) {
@@ -53,19 +69,10 @@ void jacobian_and_tgrad(const F& f, const State& u, const P& p, Time t, Jac& J, 
                                     std::to_string(J.cols()) + " but the state has length " + std::to_string(n) +
                                     "; jac(J, u, p, t) must fill the n x n matrix it is given without resizing it");
     }
-    if constexpr (!Tgrad) {
-    } else if constexpr (has_user_tgrad_v<F>) {
-      f.tgrad(dT, u, p, t);
-    } else {
-      const Time dt = Time(sqrt(std::numeric_limits<T>::epsilon())) * (abs(t) > Time(1) ? abs(t) : Time(1));
-      eval_rhs<Inplace>(f, dT, u, p, t + dt);
-      eval_rhs<Inplace>(f, scratch, u, p, t);
-      for (std::size_t i = 0; i < state_size(u); ++i) dT[i] = (dT[i] - scratch[i]) / T(dt);
-    }
   } else {
     jacobian_ad<Inplace, Chunk>(f, u, p, t, J, ud, dud);
-    if constexpr (Tgrad) time_derivative_ad<Inplace>(f, u, p, t, dT, ud1, dud1);
   }
+  if constexpr (Tgrad) time_gradient<Inplace>(f, u, p, t, dT, scratch, ud1, dud1);
 }
 
 template <class State, bool Fixed = is_fixed_size<State>::value>
@@ -90,6 +97,16 @@ struct IterationMatrix<State, true> : ImplicitCounters {
     has_mass = true;
   }
   T mass_entry(std::size_t i, std::size_t j) const { return mass(i, j); }
+  real_t<T> jacobian_norm_inf() const {  // max_i sum_j |J_ij|
+    using std::abs;
+    real_t<T> best = 0;
+    for (std::size_t i = 0; i < N; ++i) {
+      real_t<T> row = 0;
+      for (std::size_t j = 0; j < N; ++j) row += abs(value_of(J(i, j)));
+      best = row > best ? row : best;
+    }
+    return best;
+  }
   // out = M x
   void apply_mass(const State& x, State& out) const {
     for (std::size_t i = 0; i < N; ++i) {
@@ -170,7 +187,9 @@ struct ComplexIterationMatrix<State, true> {
 };
 
 #ifdef SCIML_HAVE_EIGEN
-// Dynamic states: Eigen matrices and LU, AD work vectors kept between steps (no allocation per step).
+// Dynamic states: Eigen matrices and LU, AD work vectors kept between steps (no allocation per step); with a
+// sparse Jacobian (f from with_sparse_jacobian: the integrator sets `sparse` before init) the SparseIteration
+// form instead, and no n x n matrix is ever made.
 template <class State>
 struct IterationMatrix<State, false> : ImplicitCounters {
   using T = scalar_t<State>;
@@ -181,17 +200,21 @@ struct IterationMatrix<State, false> : ImplicitCounters {
   Eigen::PartialPivLU<Mat> lu;
   Vec b, x;
   State dT, rhs;
+  rebind_state_t<State, Dual<T, chunk>> ud, dud;
+  rebind_state_t<State, Dual<T, 1>> ud1, dud1;
   Mat mass;         // the mass matrix when it is not diagonal
   Vec mass_diag;    // its diagonal when it is
   bool has_mass = false, mass_is_diagonal = true;
-  rebind_state_t<State, Dual<T, chunk>> ud, dud;
-  rebind_state_t<State, Dual<T, 1>> ud1, dud1;
+  bool sparse = false;
+  SparseIteration<T> sp;
 
   void init(const State& u) {
     const Eigen::Index n = Eigen::Index(state_size(u));
-    J.setZero(n, n);
-    W.setZero(n, n);
-    lu = Eigen::PartialPivLU<Mat>(n);
+    if (!sparse) {
+      J.setZero(n, n);
+      W.setZero(n, n);
+      lu = Eigen::PartialPivLU<Mat>(n);
+    }
     b.setZero(n);
     x.setZero(n);
     dT = u;
@@ -203,17 +226,22 @@ struct IterationMatrix<State, false> : ImplicitCounters {
   }
   template <class MM>
   void set_mass(const MM& m) {
-    const Eigen::Index n = J.rows();
-    mass.setZero(n, n);
+    const Eigen::Index n = b.size();
     mass_diag.setZero(n);
     mass_is_diagonal = true;
-    for (Eigen::Index i = 0; i < n; ++i)
-      for (Eigen::Index j = 0; j < n; ++j) {
-        mass(i, j) = T(m(i, j));
-        if (i != j && mass(i, j) != T(0)) mass_is_diagonal = false;
-      }
-    mass_diag = mass.diagonal();
-    if (mass_is_diagonal) mass.resize(0, 0);
+    for (Eigen::Index i = 0; i < n && mass_is_diagonal; ++i)
+      for (Eigen::Index j = 0; j < n; ++j)
+        if (i != j && T(m(i, j)) != T(0)) {
+          mass_is_diagonal = false;
+          break;
+        }
+    for (Eigen::Index i = 0; i < n; ++i) mass_diag[i] = T(m(i, i));
+    if (!mass_is_diagonal) {
+      if (sparse) throw std::invalid_argument("mass_matrix: with a sparse Jacobian the mass matrix must be diagonal");
+      mass.setZero(n, n);
+      for (Eigen::Index i = 0; i < n; ++i)
+        for (Eigen::Index j = 0; j < n; ++j) mass(i, j) = T(m(i, j));
+    }
     has_mass = true;
   }
   T mass_entry(std::size_t i, std::size_t j) const {
@@ -233,7 +261,7 @@ struct IterationMatrix<State, false> : ImplicitCounters {
       for (std::size_t i = 0; i < n; ++i) out[i] = x[Eigen::Index(i)];
     }
   }
-  // W = M - c J into the matrix w (real or complex)
+  // W = M - c J into the matrix w (real or complex; dense form only)
   template <class WM, class C>
   void iteration_matrix(WM& w, C c) const {
     using S = typename WM::Scalar;
@@ -249,6 +277,7 @@ struct IterationMatrix<State, false> : ImplicitCounters {
   bool factor_algebraic(const std::vector<std::size_t>& arow, const std::vector<std::size_t>& acol,
                         const std::vector<std::size_t>& drow, const std::vector<std::size_t>& dcol) {
     using std::isfinite;
+    if (sparse) return sp.factor_algebraic(arow, acol, drow, dcol);
     W.setZero();
     for (std::size_t k = 0; k < drow.size(); ++k) W(Eigen::Index(drow[k]), Eigen::Index(dcol[k])) = T(1);
     for (std::size_t i : arow)
@@ -260,14 +289,27 @@ struct IterationMatrix<State, false> : ImplicitCounters {
 
   template <bool Inplace, bool Tgrad, class F, class P, class Time>
   void jacobian(const F& f, const P& p, const State& u, Time t) {
-    if (std::size_t(J.rows()) != state_size(u)) init(u);  // the state was resized
-    jacobian_and_tgrad<Inplace, Tgrad, chunk>(f, u, p, t, J, dT, rhs, ud, dud, ud1, dud1);
+    if constexpr (has_sparse_jacobian_v<F>) {
+      if (!sp.ready) sp.template setup<Inplace>(f, u, p, t);
+      sp.template jacobian<Inplace, chunk>(f, u, p, t, ud, dud);
+      if constexpr (Tgrad) time_gradient<Inplace>(f, u, p, t, dT, rhs, ud1, dud1);
+    } else {
+      if (std::size_t(J.rows()) != state_size(u)) init(u);  // the state was resized
+      jacobian_and_tgrad<Inplace, Tgrad, chunk>(f, u, p, t, J, dT, rhs, ud, dud, ud1, dud1);
+    }
     ++njac;
+  }
+  T jacobian_norm_inf() const {
+    return sparse ? sp.norm_inf() : (J.rows() ? J.cwiseAbs().rowwise().sum().maxCoeff() : T(0));
   }
   bool factor(real_t<T> gh) {
     using std::isfinite;
-    iteration_matrix(W, gh);
     ++nw;
+    if (sparse) {
+      singular = !sp.factor(T(gh), has_mass ? &mass_diag : nullptr);
+      return !singular;
+    }
+    iteration_matrix(W, gh);
     lu.compute(W);
     const T dmin = lu.matrixLU().diagonal().cwiseAbs().minCoeff();
     singular = !(dmin > T(0)) || !isfinite(dmin);
@@ -276,7 +318,11 @@ struct IterationMatrix<State, false> : ImplicitCounters {
   void solve(const State& in, State& out) {
     const std::size_t n = state_size(in);
     for (std::size_t i = 0; i < n; ++i) b[Eigen::Index(i)] = in[i];
-    x.noalias() = lu.solve(b);
+    if (sparse) {
+      sp.lu.solve(b.data(), x.data());
+    } else {
+      x.noalias() = lu.solve(b);
+    }
     for (std::size_t i = 0; i < n; ++i) out[i] = x[Eigen::Index(i)];
     ++nsolve;
   }
@@ -295,18 +341,12 @@ struct ComplexIterationMatrix<State, false> {
   Mat W;
   Eigen::PartialPivLU<Mat> lu;
   Vec b, x;
-  void init(const State& u) {
-    const Eigen::Index n = Eigen::Index(state_size(u));
-    W.setZero(n, n);
-    lu = Eigen::PartialPivLU<Mat>(n);
-    b.setZero(n);
-    x.setZero(n);
-  }
+  void init(const State&) {}  // sized by the first factor()
   // the LU of M - c J (M: the real iteration matrix's mass matrix)
   template <class IM>
   bool factor(const IM& im, C c) {
     using std::isfinite;
-    if (W.rows() != im.J.rows()) {  // the state was resized
+    if (W.rows() != im.J.rows()) {  // first use, or the state was resized
       W.setZero(im.J.rows(), im.J.cols());
       lu = Eigen::PartialPivLU<Mat>(im.J.rows());
       b.setZero(im.J.rows());

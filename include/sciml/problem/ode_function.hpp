@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <utility>
 #include "../config.hpp"
+#include "../linalg/sparsity.hpp"
 
 namespace sciml {
 
@@ -43,13 +44,46 @@ auto with_mass_matrix(F f, M m) {
   return MassMatrixFunction<F, M>(std::move(f), std::move(m));
 }
 
+// A right-hand side whose Jacobian is sparse, as DifferentialEquations.jl's ODEFunction(f; jac_prototype):
+// implicit methods on dynamic states (std::vector) then keep J as its nonzeros, evaluate it by compressed AD
+// (or the user's jac, which receives a SparseJacobianView), and factor M - gh J with sparse LU (KLU).
+// with_sparse_jacobian(f) detects the pattern by running f once on a dependency tracer (f must be generic in
+// its scalar type, as for AD); with_sparse_jacobian(f, pattern) takes the user's pattern.
+template <class F, bool Detect>
+struct SparseJacobianFunction : F {
+  static constexpr bool detect_sparsity = Detect;
+  SparsityPattern jac_prototype;
+  SparseJacobianFunction(F f, SparsityPattern s) : F(std::move(f)), jac_prototype(std::move(s)) {}
+};
+
+template <class F>
+auto with_sparse_jacobian(F f) {
+  static_assert(std::is_class_v<F>, "with_sparse_jacobian: f must be a lambda or function object");
+  return SparseJacobianFunction<F, true>(std::move(f), SparsityPattern{});
+}
+template <class F>
+auto with_sparse_jacobian(F f, SparsityPattern pattern) {
+  static_assert(std::is_class_v<F>, "with_sparse_jacobian: f must be a lambda or function object");
+  return SparseJacobianFunction<F, false>(std::move(f), std::move(pattern));
+}
+
+template <class F>
+inline constexpr bool has_sparse_jacobian_v = requires(const F& f) { f.jac_prototype; };
+
 template <class F>
 inline constexpr bool has_mass_matrix_v = requires(const F& f) { f.mass_matrix; };
 
 template <class F>
 inline constexpr bool has_user_jacobian_v = requires(const F& f) { f.jac; };
 template <class F>
-inline constexpr bool has_user_tgrad_v = requires(const F& f) { f.tgrad; } &&
-                                         !std::is_same_v<std::remove_cvref_t<decltype(std::declval<F>().tgrad)>, NoTgrad>;
+constexpr bool has_user_tgrad() {
+  if constexpr (requires(const F& f) { f.tgrad; }) {
+    return !std::is_same_v<std::remove_cvref_t<decltype(std::declval<F>().tgrad)>, NoTgrad>;
+  } else {
+    return false;
+  }
+}
+template <class F>
+inline constexpr bool has_user_tgrad_v = has_user_tgrad<F>();
 
 }  // namespace sciml

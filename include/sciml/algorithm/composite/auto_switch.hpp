@@ -167,12 +167,7 @@ struct AutoSwitchStep<Policy, std::tuple<NSA...>, std::tuple<STA...>> {
       using ST = step_of<A>;
       int nf = ST::template stages<Inplace>(f, p, u, t, h, k, tmp, unew, static_cast<typename Cache::Base&>(c));
       nf += ST::template new_point<Inplace>(f, p, unew, t + h, k);
-      R rho = 0;
-      for (std::size_t i = 0; i < n; ++i) {  // ||J||_inf
-        R row = 0;
-        for (std::size_t j = 0; j < n; ++j) row += abs(value_of(c.J(i, j)));
-        rho = row > rho ? row : rho;
-      }
+      const R rho = R(c.jacobian_norm_inf());
       const double size = visit_index<NSs>(c.ins, []<class B>(std::type_identity<B>) { return B::tableau::stability_size; });
       c.signal = abs(R(h)) * rho < R(0.9 * size);
       if constexpr (ST::S != S) k[S - 1] = k[ST::S - 1];
