@@ -106,6 +106,28 @@ TEST(NoAllocation, FBDF) {  // history rescaling, order changes, Newton with reu
 #endif
 }
 
+#ifdef SCIML_HAVE_EIGEN
+TEST(NoAllocation, SparseJacobian) {  // compressed AD, KLU refactorisations and solves
+  auto f = [](auto& du, const auto& u, const auto& p, auto t) {  // a forced reaction-diffusion ring, 200 states
+    using std::sin;
+    const std::size_t n = u.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto left = i > 0 ? u[i - 1] : u[n - 1], right = i + 1 < n ? u[i + 1] : u[0];
+      du[i] = p[0] * (left - 2.0 * u[i] + right) - u[i] * u[i] * u[i] + u[i] + sin(t + 0.05 * double(i));
+    }
+  };
+  std::vector<double> u0(200);
+  for (std::size_t i = 0; i < u0.size(); ++i) u0[i] = std::sin(0.1 * double(i));
+  auto prob = sciml::ODEProblem(sciml::with_sparse_jacobian(f), u0, {0.0, 1e4}, std::array<double, 1>{400.0});
+  auto b = sciml::init(prob, sciml::FBDF<>{}, no_saving());
+  EXPECT_EQ(allocations_during_steps(b, 500), 0);
+  auto k = sciml::init(prob, sciml::KenCarp4{}, no_saving());
+  EXPECT_EQ(allocations_during_steps(k, 500), 0);
+  auto r = sciml::init(prob, sciml::Rodas5P{}, no_saving());
+  EXPECT_EQ(allocations_during_steps(r, 500), 0);
+}
+#endif
+
 TEST(NoAllocation, WithContinuousCallback) {
   // an event that never fires still checks the condition on the dense output every step
   auto cb = sciml::ContinuousCallback([](const auto& u, auto, auto&) { return u[2] + 1000.0; },

@@ -57,8 +57,9 @@ bool all_finite_n(const T* v, std::size_t n) {
 // KLU on the pattern as given: a CSR matrix A is the CSC matrix A^T with the same arrays, so KLU factors A^T
 // without any copy or permutation of the values and solve uses klu_tsolve ((A^T)^T x = b). factor: klu_factor
 // the first time, klu_refactor (same pivot order) afterwards, falling back to a full klu_factor when the
-// refactorisation meets a zero pivot or its reciprocal pivot ratio (klu_rcond) is tiny or has dropped far
-// below the last full factorisation's. solve allocates nothing (KLU's work space is in the Numeric object).
+// refactorisation meets a zero pivot or its reciprocal pivot ratio (klu_rcond) is tiny (below eps^(2/3), as
+// SUNDIALS' KLU interface decides; an iteration matrix's ratio varies with gh, so no relative test). solve
+// allocates nothing (KLU's work space is in the Numeric object).
 class KluSparseLU {
  public:
   long full_factorizations = 0, refactorizations = 0;
@@ -100,7 +101,7 @@ class KluSparseLU {
       const bool refactored = klu_refactor(ap_.data(), ai_.data(), ax, symbolic_, numeric_, &common_) &&
                               common_.status == KLU_OK && klu_rcond(symbolic_, numeric_, &common_);
       const double rc = common_.rcond;
-      if (refactored && rc >= refactor_rcond_min && rc >= refactor_rcond_drop * rcond_full_) {
+      if (refactored && rc >= refactor_rcond_min) {
         ++refactorizations;
         return ok_ = true;
       }
@@ -113,7 +114,6 @@ class KluSparseLU {
       klu_free_numeric(&numeric_, &common_);
       return false;
     }
-    rcond_full_ = common_.rcond;
     return ok_ = true;
   }
 
@@ -135,13 +135,11 @@ class KluSparseLU {
 
  private:
   static constexpr double refactor_rcond_min = 3.7e-11;  // ~ eps^(2/3), as in SUNDIALS' KLU interface
-  static constexpr double refactor_rcond_drop = 1e-3;    // refactor's rcond vs the last full factor's
   klu_common common_{};
   klu_symbolic* symbolic_ = nullptr;
   klu_numeric* numeric_ = nullptr;
   std::vector<int> ap_, ai_;  // the pattern: CSR of A = CSC of A^T
   std::size_t n_ = 0;
-  double rcond_full_ = 0;
   bool ok_ = false;
 
   void release() noexcept {
@@ -158,7 +156,6 @@ class KluSparseLU {
     ap_ = std::move(o.ap_);
     ai_ = std::move(o.ai_);
     n_ = std::exchange(o.n_, 0);
-    rcond_full_ = o.rcond_full_;
     ok_ = std::exchange(o.ok_, false);
   }
 };
