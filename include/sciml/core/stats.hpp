@@ -14,6 +14,7 @@ struct Stats {
   long nw = 0;         // factorisations (implicit methods)
   long nnonliniter = 0;      // Newton iterations (implicit methods)
   long nnonlinconvfail = 0;  // Newton solves that did not converge (implicit methods)
+  long nkrylov = 0;           // GMRES iterations, each one Jacobian-vector product (LinearSolver::GMRES)
   long nswitch = 0;          // switches between the non-stiff and the stiff method (AutoSwitch)
   long nevents = 0;    // callback affects applied
 };

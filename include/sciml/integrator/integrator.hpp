@@ -155,6 +155,7 @@ class Integrator {
         sol.stats.njac = cache_.njac;
         sol.stats.nw = cache_.nw;
         sol.stats.nsolve = cache_.nsolve;
+        if constexpr (requires { cache_.nkrylov; }) sol.stats.nkrylov = cache_.nkrylov;
       }
       if constexpr (requires { cache_.nswitch; }) sol.stats.nswitch = cache_.nswitch;
       bool newton_failed = false;
@@ -473,6 +474,8 @@ class Integrator {
       throw std::invalid_argument("dt must be a finite magnitude >= 0 (got " + num(o.dt) + "); the direction comes from tspan");
     if (!(o.dtmin >= 0)) throw std::invalid_argument("dtmin must be >= 0 (got " + num(o.dtmin) + ")");
     if (!(o.dtmax > 0)) throw std::invalid_argument("dtmax must be > 0 (got " + num(o.dtmax) + ")");
+    if (!(o.krylov_rtol >= 0 && o.krylov_rtol < 1))
+      throw std::invalid_argument("krylov_rtol must be in [0, 1) (got " + num(o.krylov_rtol) + "); 0 picks it from reltol");
     if (o.maxiters <= 0) throw std::invalid_argument("maxiters must be > 0 (got " + std::to_string(o.maxiters) + ")");
     const bool adaptive = o.adaptive && Alg::is_adaptive;
     if (!adaptive && o.dt == 0 && t0 != t1) {
@@ -548,6 +551,15 @@ class Integrator {
     ctrl_.k = R(std::min(Step::order, Step::embedded_order) + 1);
     if constexpr (requires { cache_.tol; }) cache_.tol = tolview();
     if constexpr (has_sparse_jacobian_v<F> && requires { cache_.sparse; }) cache_.sparse = true;
+    if (o.linsolve == LinearSolver::GMRES) {
+      if constexpr (requires { cache_.krylov; }) {
+        cache_.krylov = true;
+        cache_.krylov_rtol = R(o.krylov_rtol > 0 ? o.krylov_rtol : std::clamp(1e-2 * o.reltol, 1e-10, 1e-3));
+      } else {
+        throw std::invalid_argument(std::string("linsolve: LinearSolver::GMRES needs an implicit method on a dynamic "
+                                                "state (std::vector); ") + Alg::name() + " on this state has no use for it");
+      }
+    }
     cache_.init(u);
     if constexpr (has_mass_matrix_v<F>) {  // M u' = f: consistent algebraic variables first
       cache_.set_mass(f_.mass_matrix);

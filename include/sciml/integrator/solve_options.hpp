@@ -32,6 +32,11 @@ struct SaveAt {
   bool empty() const { return every == 0 && times.empty(); }
 };
 
+// The linear solver of implicit methods on dynamic states. Auto: dense LU (Eigen), or sparse LU (KLU) when f
+// comes from with_sparse_jacobian. GMRES: matrix-free Krylov (Jacobian-vector products by forward-mode AD, or
+// finite differences with a user jac), unpreconditioned, for large systems whose LU would not fit.
+enum class LinearSolver { Auto, GMRES };
+
 struct SolveOptions {
   double reltol = 1e-3;
   Tolerance abstol = 1e-6;
@@ -47,6 +52,8 @@ struct SolveOptions {
   double dtmax = std::numeric_limits<double>::infinity();  // default: |tf - t0|
   long maxiters = 100000;
   StepController controller;      // Default: the method's own (PI for explicit RK)
+  LinearSolver linsolve = LinearSolver::Auto;  // implicit methods on dynamic states
+  double krylov_rtol = 0;         // GMRES: relative tolerance of each linear solve; 0: 1e-2 * reltol, in [1e-10, 1e-3]
 };
 
 }  // namespace sciml

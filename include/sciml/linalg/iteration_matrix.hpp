@@ -21,6 +21,7 @@
 #include "../problem/ode_function.hpp"
 #include "../problem/ode_problem.hpp"
 #include "jacobian.hpp"
+#include "gmres.hpp"
 #include "small_lu.hpp"
 #include "sparse_iteration.hpp"
 #if __has_include(<Eigen/Dense>)
@@ -207,10 +208,56 @@ struct IterationMatrix<State, false> : ImplicitCounters {
   bool has_mass = false, mass_is_diagonal = true;
   bool sparse = false;
   SparseIteration<T> sp;
+  // matrix-free mode (LinearSolver::GMRES): J v at (tJ, uJ) by AD (or differences of f, with f0 = f(tJ, uJ))
+  bool krylov = false;
+  real_t<T> krylov_rtol = real_t<T>(1e-4), krylov_gh = 0, tJ = 0;
+  long nkrylov = 0;
+  Gmres<T> gmres;
+  State uJ, f0, uv;
+  Vec kw;
+  const void* fptr = nullptr;
+  const void* pptr = nullptr;
+  void (*jvp)(IterationMatrix&, const T*, T*) = nullptr;
+
+  template <bool Inplace, class F, class P>
+  static void jvp_of(IterationMatrix& m, const T* v, T* out) {
+    const F& f = *static_cast<const F*>(m.fptr);
+    const P& p = *static_cast<const P*>(m.pptr);
+    const std::size_t n = state_size(m.uJ);
+    if constexpr (has_user_jacobian_v<F>) {  // f need not be generic: a forward difference
+      using std::abs;
+      using std::sqrt;
+      real_t<T> vn = 0, un = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        vn += abs(v[i]) * abs(v[i]);
+        un += abs(m.uJ[i]) * abs(m.uJ[i]);
+      }
+      vn = sqrt(vn);
+      if (vn == 0) {
+        for (std::size_t i = 0; i < n; ++i) out[i] = T(0);
+        return;
+      }
+      const real_t<T> eps = sqrt(std::numeric_limits<real_t<T>>::epsilon()) * (real_t<T>(1) + sqrt(un)) / vn;
+      for (std::size_t i = 0; i < n; ++i) m.uv[i] = m.uJ[i] + eps * v[i];
+      eval_rhs<Inplace>(f, m.rhs, m.uv, p, m.tJ);
+      for (std::size_t i = 0; i < n; ++i) out[i] = (m.rhs[i] - m.f0[i]) / eps;
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        m.ud1[i] = Dual<T, 1>(m.uJ[i]);
+        m.ud1[i].der[0] = v[i];
+      }
+      eval_rhs<Inplace>(f, m.dud1, m.ud1, p, m.tJ);
+      for (std::size_t i = 0; i < n; ++i) out[i] = m.dud1[i].der[0];
+    }
+  }
 
   void init(const State& u) {
     const Eigen::Index n = Eigen::Index(state_size(u));
-    if (!sparse) {
+    if (krylov) {
+      gmres.init(std::size_t(n), 30);
+      uJ = f0 = uv = u;
+      kw.setZero(n);
+    } else if (!sparse) {
       J.setZero(n, n);
       W.setZero(n, n);
       lu = Eigen::PartialPivLU<Mat>(n);
@@ -237,6 +284,7 @@ struct IterationMatrix<State, false> : ImplicitCounters {
         }
     for (Eigen::Index i = 0; i < n; ++i) mass_diag[i] = T(m(i, i));
     if (!mass_is_diagonal) {
+      if (krylov) throw std::invalid_argument("mass_matrix: with LinearSolver::GMRES the mass matrix must be diagonal");
       if (sparse) throw std::invalid_argument("mass_matrix: with a sparse Jacobian the mass matrix must be diagonal");
       mass.setZero(n, n);
       for (Eigen::Index i = 0; i < n; ++i)
@@ -277,6 +325,9 @@ struct IterationMatrix<State, false> : ImplicitCounters {
   bool factor_algebraic(const std::vector<std::size_t>& arow, const std::vector<std::size_t>& acol,
                         const std::vector<std::size_t>& drow, const std::vector<std::size_t>& dcol) {
     using std::isfinite;
+    if (krylov)
+      throw std::invalid_argument("linsolve: LinearSolver::GMRES cannot initialise the algebraic variables of a "
+                                  "DAE; use the default (dense or sparse) linear solver");
     if (sparse) return sp.factor_algebraic(arow, acol, drow, dcol);
     W.setZero();
     for (std::size_t k = 0; k < drow.size(); ++k) W(Eigen::Index(drow[k]), Eigen::Index(dcol[k])) = T(1);
@@ -289,6 +340,15 @@ struct IterationMatrix<State, false> : ImplicitCounters {
 
   template <bool Inplace, bool Tgrad, class F, class P, class Time>
   void jacobian(const F& f, const P& p, const State& u, Time t) {
+    if (krylov) {
+      bind<Inplace>(f, p);
+      uJ = u;
+      tJ = real_t<T>(t);
+      if constexpr (has_user_jacobian_v<F>) eval_rhs<Inplace>(f, f0, u, p, t);
+      if constexpr (Tgrad) time_gradient<Inplace>(f, u, p, t, dT, rhs, ud1, dud1);
+      ++njac;
+      return;
+    }
     if constexpr (has_sparse_jacobian_v<F>) {
       if (!sp.ready) sp.template setup<Inplace>(f, u, p, t);
       sp.template jacobian<Inplace, chunk>(f, u, p, t, ud, dud);
@@ -299,12 +359,24 @@ struct IterationMatrix<State, false> : ImplicitCounters {
     }
     ++njac;
   }
+  // f and p for the Jacobian-vector products (their addresses can change when the integrator is moved)
+  template <bool Inplace, class F, class P>
+  void bind(const F& f, const P& p) {
+    fptr = &f;
+    pptr = &p;
+    jvp = &jvp_of<Inplace, F, P>;
+  }
   T jacobian_norm_inf() const {
+    if (krylov) return T(0);  // not formed
     return sparse ? sp.norm_inf() : (J.rows() ? J.cwiseAbs().rowwise().sum().maxCoeff() : T(0));
   }
   bool factor(real_t<T> gh) {
     using std::isfinite;
     ++nw;
+    if (krylov) {
+      krylov_gh = gh;
+      return true;
+    }
     if (sparse) {
       singular = !sp.factor(T(gh), has_mass ? &mass_diag : nullptr);
       return !singular;
@@ -318,7 +390,19 @@ struct IterationMatrix<State, false> : ImplicitCounters {
   void solve(const State& in, State& out) {
     const std::size_t n = state_size(in);
     for (std::size_t i = 0; i < n; ++i) b[Eigen::Index(i)] = in[i];
-    if (sparse) {
+    if (krylov) {  // (M - gh J) x = b by GMRES from x = 0
+      auto op = [this, n](const T* v, T* out) {
+        jvp(*this, v, out);
+        for (std::size_t i = 0; i < n; ++i) {
+          const T mv = has_mass ? mass_diag[Eigen::Index(i)] * v[i] : v[i];
+          out[i] = mv - krylov_gh * out[i];
+        }
+      };
+      x.setZero();
+      const auto r = gmres.solve(op, IdentityPreconditioner{}, b.data(), x.data(), T(krylov_rtol), T(0),
+                                 std::max(100, int(std::min<std::size_t>(n, 1000))));
+      nkrylov += r.iterations;
+    } else if (sparse) {
       sp.lu.solve(b.data(), x.data());
     } else {
       x.noalias() = lu.solve(b);
