@@ -96,3 +96,33 @@ TEST(DefaultAlgorithm, StiffProblemSwitches) {
   std::printf("  default ROBER at 1e-6: %ld steps, %ld switches, %ld jac\n", sol.stats.naccept, sol.stats.nswitch,
               sol.stats.njac);
 }
+
+// The default picks by the problem's structure: a mass matrix needs a method that takes one, a sparse
+// Jacobian marks a large system (FBDF); plain problems get the switching DefaultODEAlgorithm.
+TEST(DefaultAlgorithm, ChoosesByStructure) {
+  auto f = [](const auto& u, const auto& k, auto) {
+    using S = std::remove_cvref_t<decltype(u[0])>;
+    return sciml::SVector<S, 3>{-k[0] * u[0] + k[1] * u[1] * u[2],
+                                k[0] * u[0] - k[1] * u[1] * u[2] - k[2] * u[1] * u[1], u[0] + u[1] + u[2] - 1.0};
+  };
+  const sciml::SMatrix<double, 3, 3> M{{1, 0, 0, 0, 1, 0, 0, 0, 0}};
+  auto dae = sciml::ODEProblem(sciml::with_mass_matrix(f, M), sciml::SVector{1.0, 0.0, 0.0}, {0.0, 1e5},
+                               sciml::problems::rober_k);
+  static_assert(std::is_same_v<sciml::default_algorithm_t<decltype(dae)>, sciml::Rodas5P>);
+  sciml::SolveOptions o;
+  o.reltol = 1e-6;
+  o.abstol = 1e-10;
+  auto sol = sciml::solve(dae, o);
+  ASSERT_EQ(sol.retcode, sciml::ReturnCode::Success) << sol.message;
+  EXPECT_NEAR(sol.u.back()[0], sciml::problems::rober_ref[0], 1e-4 * sciml::problems::rober_ref[0]);
+  auto g = [](auto& du, const auto& u, const auto&, auto) {
+    for (std::size_t i = 0; i < u.size(); ++i) du[i] = -1000.0 * (u[i] - (i + 1 < u.size() ? u[i + 1] : u[0]));
+  };
+  auto sparse = sciml::ODEProblem(sciml::with_sparse_jacobian(g), std::vector<double>(100, 1.0), {0.0, 1.0});
+  static_assert(std::is_same_v<sciml::default_algorithm_t<decltype(sparse)>, sciml::FBDF<>>);
+  auto ss = sciml::solve(sparse, o);
+  ASSERT_EQ(ss.retcode, sciml::ReturnCode::Success) << ss.message;
+  EXPECT_NEAR(ss.u.back()[0], 1.0, 1e-8);  // a constant state is an equilibrium
+  auto plain = sciml::ODEProblem(sciml::problems::rober, sciml::SVector{1.0, 0.0, 0.0}, {0.0, 1.0}, sciml::problems::rober_k);
+  static_assert(std::is_same_v<sciml::default_algorithm_t<decltype(plain)>, sciml::DefaultODEAlgorithm>);
+}

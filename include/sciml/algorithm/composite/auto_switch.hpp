@@ -21,6 +21,7 @@
 #include "../../controller/step_controller.hpp"
 #include "../../core/state.hpp"
 #include "../../core/tolerance.hpp"
+#include "../bdf/fbdf.hpp"
 #include "../erk/explicit_rk.hpp"
 #include "../erk/methods.hpp"
 #include "../rosenbrock/rosenbrock.hpp"
@@ -265,14 +266,22 @@ using AutoVern7 = AutoSwitch<Vern7, Stiff>;
 
 namespace sciml {
 
-// solve / init without an algorithm: DefaultODEAlgorithm (see above).
+// The algorithm solve / init use when none is named (docs/solving.md): with a mass matrix, Rodas5P on
+// fixed-size states and FBDF on dynamic ones; with a sparse Jacobian (a large system), FBDF; otherwise
+// DefaultODEAlgorithm, which picks by tolerance and switches on stiffness.
+template <class Prob>
+using default_algorithm_t = std::conditional_t<
+    has_mass_matrix_v<decltype(Prob::f)>,
+    std::conditional_t<is_fixed_size<typename Prob::state_type>::value, Rodas5P, FBDF<>>,
+    std::conditional_t<has_sparse_jacobian_v<decltype(Prob::f)>, FBDF<>, DefaultODEAlgorithm>>;
+
 template <class Prob, class Callback = NoCallback>
 auto solve(const Prob& prob, const SolveOptions& opts = {}, Callback cb = Callback{}) {
-  return solve(prob, DefaultODEAlgorithm{}, opts, std::move(cb));
+  return solve(prob, default_algorithm_t<Prob>{}, opts, std::move(cb));
 }
 template <class Prob, class Callback = NoCallback>
 auto init(const Prob& prob, const SolveOptions& opts = {}, Callback cb = Callback{}) {
-  return init(prob, DefaultODEAlgorithm{}, opts, std::move(cb));
+  return init(prob, default_algorithm_t<Prob>{}, opts, std::move(cb));
 }
 
 }  // namespace sciml
