@@ -55,6 +55,14 @@ TEST(SparseJacobian, DetectedPatternIsTheTruePattern) {
     const auto truth = pr::brusselator_jac_pattern(N);
     EXPECT_EQ(det.row_ptr, truth.row_ptr) << N;
     EXPECT_EQ(det.col, truth.col) << N;
+    // the colouring compresses the Jacobian to a number of columns that does not grow with N
+    const auto color = sciml::color_columns(det);
+    const std::size_t ncolors = *std::max_element(color.begin(), color.end()) + 1;
+    std::printf("  N = %zu: %zu states, %zu nonzeros, %zu colours\n", N, det.n, det.nnz(), ncolors);
+    EXPECT_LE(ncolors, 12u) << N;
+    for (std::size_t i = 0; i < det.n; ++i)  // a valid colouring: no two columns of one row share a colour
+      for (std::size_t a = det.row_ptr[i]; a < det.row_ptr[i + 1]; ++a)
+        for (std::size_t b = a + 1; b < det.row_ptr[i + 1]; ++b) EXPECT_NE(color[det.col[a]], color[det.col[b]]);
   }
 }
 
