@@ -90,6 +90,7 @@ struct NewtonCache : IterationMatrix<State>, NewtonCounters {
   NewtonSettings<R> settings{};
   R eta = 1;                   // Newton rate memory
   R key_factored = 0;          // the step-size key of the current factorisation (0: none)
+  R key_rtol = 0;              // keep the factorisation while |key / key_factored - 1| <= key_rtol (CVODE: 0.3)
   double t_jac = NAN;          // where J was last computed
   bool need_jac = true;        // refresh J at the next step
   bool newton_failed = false;  // the last step attempt failed in Newton (the integrator halves h)
@@ -112,7 +113,8 @@ struct NewtonCache : IterationMatrix<State>, NewtonCounters {
       need_jac = false;
       key_factored = 0;
     }
-    if (key != key_factored) {
+    using std::abs;
+    if (key != key_factored && !(key_factored != R(0) && abs(key / key_factored - R(1)) <= key_rtol)) {
       key_factored = 0;
       if (!factor()) return false;
       key_factored = key;
@@ -122,8 +124,9 @@ struct NewtonCache : IterationMatrix<State>, NewtonCounters {
 };
 
 // z (in: a guess) <- the solution of M z = gh f(t, base + z) (M = I without a mass matrix), with c's LU of
-// M - gh J. Work: y (= base + z), fz, dz. nf counts f calls. Returns whether it converged; theta_max gets the
-// slowest contraction seen.
+// M - gh' J, gh' = c.key_factored: when it was kept for a nearby gh' (key_rtol), every correction is scaled
+// by 2 / (1 + gh / gh'), as CVODE does. Work: y (= base + z), fz, dz. nf counts f calls. Returns whether it
+// converged; theta_max gets the slowest contraction seen.
 template <bool Inplace, class F, class P, class State, class T, class R, class Cache>
 bool newton_stage(const F& f, const P& p, T t, const State& base, State& z, R gh, Cache& c, State& y, State& fz,
                   State& dz, R& theta_max, int& nf) {
@@ -141,6 +144,10 @@ bool newton_stage(const F& f, const P& p, T t, const State& base, State& z, R gh
       for (std::size_t i = 0; i < n; ++i) fz[i] = gh * fz[i] - z[i];
     }
     c.solve(fz, dz);
+    if (c.key_factored != gh && c.key_factored != R(0)) {
+      const R scale = R(2) / (R(1) + gh / c.key_factored);
+      for (std::size_t i = 0; i < n; ++i) dz[i] *= scale;
+    }
     for (std::size_t i = 0; i < n; ++i) z[i] += dz[i];
     const auto v = mon.check(it, scaled_norm(dz, y, c.tol));
     theta_max = std::max(theta_max, mon.theta_max);

@@ -72,6 +72,7 @@ struct BDFCache : NewtonCache<State> {
     NewtonCache<State>::init(u);
     this->settings.maxiter = 4;  // as ode15s / SciPy: a cheap step is retried smaller rather than iterated long
     this->settings.kappa = R(0.03);
+    this->key_rtol = R(0.3);  // keep the LU while h / alpha_k changes by less than 30% (as CVODE)
     for (auto& x : D) x = u;
     z = y = fz = dz = d = err = psi = pred = u;
     reset_history();
