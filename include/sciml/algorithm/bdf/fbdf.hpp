@@ -71,7 +71,7 @@ struct BDFCache : NewtonCache<State> {
   void init(const State& u) {
     NewtonCache<State>::init(u);
     this->settings.maxiter = 4;  // as ode15s / SciPy: a cheap step is retried smaller rather than iterated long
-    this->settings.kappa = R(0.03);
+    this->settings.kappa = R(0.1);
     this->key_rtol = R(0.3);  // keep the LU while h / alpha_k changes by less than 30% (as CVODE)
     for (auto& x : D) x = u;
     z = y = fz = dz = d = err = psi = pred = u;
@@ -147,7 +147,7 @@ struct BDFCache : NewtonCache<State> {
     n_equal = 0;
     const R factor = std::min(R(10), safety() * best);
     // a small increase is not worth a new factorisation and re-interpolation
-    if (factor >= R(1) && factor < R(1.2)) return R(1);
+    if (factor >= R(1) && factor < R(1.5)) return R(1);
     return factor;
   }
 };
