@@ -21,11 +21,7 @@ TEST(Rodas, DenseOutput) { sciml::testing::check_dense_output<sciml::Rodas5P>();
 #ifdef SCIML_HAVE_EIGEN
 TEST(Rodas, DynamicStatesMatchFixedSize) {
   // ROBER in place on std::vector (Eigen LU) gives the same steps and answer as on SVector (SmallLU)
-  auto rober_inplace = [](auto& du, const auto& u, const auto& k, auto) {
-    du[0] = -k[0] * u[0] + k[1] * u[1] * u[2];
-    du[1] = k[0] * u[0] - k[1] * u[1] * u[2] - k[2] * u[1] * u[1];
-    du[2] = k[2] * u[1] * u[1];
-  };
+  const auto rober_inplace = pr::rober_inplace;
   sciml::SolveOptions o;
   o.reltol = 1e-8;
   o.abstol = 1e-12;

@@ -178,11 +178,7 @@ TEST(Krylov, GMRESMatchesDirectSolvers) {
   run(sciml::KenCarp4{}, 1e-4);
   run(sciml::Rodas5P{}, 1e-4);
   // ROBER with a user jac: the products come from differences of f
-  auto rober_inplace = [](auto& du, const auto& u, const auto& k, auto) {
-    du[0] = -k[0] * u[0] + k[1] * u[1] * u[2];
-    du[1] = k[0] * u[0] - k[1] * u[1] * u[2] - k[2] * u[1] * u[1];
-    du[2] = k[2] * u[1] * u[1];
-  };
+  const auto rober_inplace = pr::rober_inplace;
   auto jac = [](auto& J, const auto& u, const auto& k, double) {
     J(0, 0) = -k[0], J(0, 1) = k[1] * u[2], J(0, 2) = k[1] * u[1];
     J(1, 0) = k[0], J(1, 1) = -k[1] * u[2] - 2 * k[2] * u[1], J(1, 2) = -k[1] * u[1];

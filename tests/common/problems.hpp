@@ -96,6 +96,12 @@ inline constexpr auto rober = [](const auto& u, const auto& k, auto) {
                               k[2] * u[1] * u[1]};
 };
 constexpr std::array<double, 3> rober_k{0.04, 1e4, 3e7};
+// The same in place, for dynamic states (std::vector).
+inline constexpr auto rober_inplace = [](auto& du, const auto& u, const auto& k, auto) {
+  du[0] = -k[0] * u[0] + k[1] * u[1] * u[2];
+  du[1] = k[0] * u[0] - k[1] * u[1] * u[2] - k[2] * u[1] * u[1];
+  du[2] = k[2] * u[1] * u[1];
+};
 constexpr std::array<double, 3> rober_ref{1.786592114e-02, 7.274751468e-08, 9.821340061e-01};  // y(1e5)
 
 inline constexpr auto hires = [](const auto& y, const auto&, auto) {

@@ -101,4 +101,20 @@ void check_dense_output() {
   EXPECT_LT(between, 1e-5) << Alg::name();
 }
 
+// ROBER on std::vector (Eigen LU) against SVector (in-register LU): the same steps (within `slack`) and answer.
+template <class Alg>
+void check_dynamic_matches_fixed(double reltol, double abstol, double slack, double rel) {
+  sciml::SolveOptions o;
+  o.reltol = reltol;
+  o.abstol = abstol;
+  o.save_everystep = false;
+  auto fixed = sciml::solve(sciml::ODEProblem(pr::rober, sciml::SVector{1.0, 0.0, 0.0}, {0.0, 1e5}, pr::rober_k),
+                            Alg{}, o);
+  auto dyn = sciml::solve(sciml::ODEProblem(pr::rober_inplace, std::vector{1.0, 0.0, 0.0}, {0.0, 1e5}, pr::rober_k),
+                          Alg{}, o);
+  ASSERT_EQ(dyn.retcode, sciml::ReturnCode::Success) << dyn.message;
+  EXPECT_NEAR(double(dyn.stats.naccept), double(fixed.stats.naccept), slack) << Alg::name();
+  for (int i = 0; i < 3; ++i) EXPECT_NEAR(dyn.u.back()[i], fixed.u.back()[i], rel * (1e-6 + fixed.u.back()[i]));
+}
+
 }  // namespace sciml::testing
