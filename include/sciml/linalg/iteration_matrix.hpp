@@ -425,11 +425,66 @@ struct ComplexIterationMatrix<State, false> {
   Mat W;
   Eigen::PartialPivLU<Mat> lu;
   Vec b, x;
+  // sparse J: the 2n x 2n real form [[M - aJ, bJ], [-bJ, M - aJ]] of M - (a + ib) J, factored by SparseLU
+  bool sparse = false;
+  SparsityPattern rpat;
+  std::vector<T> rval, rb, rx;
+  SparseLU rlu;
   void init(const State&) {}  // sized by the first factor()
+
+  template <class IM>
+  bool factor_sparse(const IM& im, C c) {
+    const auto& sp = im.sp;
+    const std::size_t n = sp.jpat.n;
+    if (!sparse) {  // the pattern, once
+      rpat = SparsityPattern{};
+      rpat.n = 2 * n;
+      for (int half = 0; half < 2; ++half)
+        for (std::size_t i = 0; i < n; ++i) {
+          const SparsityPattern& left = half == 0 ? sp.wpat : sp.jpat;
+          const SparsityPattern& right = half == 0 ? sp.jpat : sp.wpat;
+          for (std::size_t k = left.row_ptr[i]; k < left.row_ptr[i + 1]; ++k) rpat.col.push_back(left.col[k]);
+          for (std::size_t k = right.row_ptr[i]; k < right.row_ptr[i + 1]; ++k) rpat.col.push_back(n + right.col[k]);
+          rpat.row_ptr.push_back(rpat.col.size());
+        }
+      rval.assign(rpat.nnz(), T(0));
+      rb.assign(2 * n, T(0));
+      rx.assign(2 * n, T(0));
+      rlu.analyze(rpat);
+      sparse = true;
+    }
+    const T a = c.real(), bb = c.imag();
+    std::size_t e = 0;
+    for (int half = 0; half < 2; ++half)
+      for (std::size_t i = 0; i < n; ++i) {
+        // the M - aJ block (on W's pattern) and the -+bJ block (on J's pattern), in row order
+        auto put_w = [&] {
+          const std::size_t w0 = sp.wpat.row_ptr[i], w1 = sp.wpat.row_ptr[i + 1];
+          for (std::size_t k = w0; k < w1; ++k) rval[e + k - w0] = T(0);
+          rval[e + sp.diag_in_w[i] - w0] = im.has_mass ? im.mass_diag[Eigen::Index(i)] : T(1);
+          for (std::size_t k = sp.jpat.row_ptr[i]; k < sp.jpat.row_ptr[i + 1]; ++k)
+            rval[e + sp.j_in_w[k] - w0] -= a * sp.jval[k];
+          e += w1 - w0;
+        };
+        auto put_j = [&](T sign) {
+          for (std::size_t k = sp.jpat.row_ptr[i]; k < sp.jpat.row_ptr[i + 1]; ++k) rval[e++] = sign * bb * sp.jval[k];
+        };
+        if (half == 0) {
+          put_w();
+          put_j(T(1));
+        } else {
+          put_j(T(-1));
+          put_w();
+        }
+      }
+    return rlu.factor(rval.data());
+  }
+
   // the LU of M - c J (M: the real iteration matrix's mass matrix)
   template <class IM>
   bool factor(const IM& im, C c) {
     using std::isfinite;
+    if (im.sparse) return factor_sparse(im, c);
     if (W.rows() != im.J.rows()) {  // first use, or the state was resized
       W.setZero(im.J.rows(), im.J.cols());
       lu = Eigen::PartialPivLU<Mat>(im.J.rows());
@@ -443,6 +498,18 @@ struct ComplexIterationMatrix<State, false> {
   }
   void solve(const State& br, const State& bi, State& xr, State& xi) {
     const std::size_t n = state_size(br);
+    if (sparse) {
+      for (std::size_t i = 0; i < n; ++i) {
+        rb[i] = br[i];
+        rb[n + i] = bi[i];
+      }
+      rlu.solve(rb.data(), rx.data());
+      for (std::size_t i = 0; i < n; ++i) {
+        xr[i] = rx[i];
+        xi[i] = rx[n + i];
+      }
+      return;
+    }
     for (std::size_t i = 0; i < n; ++i) b[Eigen::Index(i)] = C(br[i], bi[i]);
     x.noalias() = lu.solve(b);
     for (std::size_t i = 0; i < n; ++i) {

@@ -63,8 +63,6 @@ struct RadauStep {
   template <bool Inplace, class F, class P, class State, class K, class T, class Cache>
   SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State&, State& unew,
                                   Cache& c) {
-    static_assert(!has_sparse_jacobian_v<F>,
-                  "RadauIIA5 does not take sparse Jacobians yet: use FBDF, KenCarp4 or Rodas5P with with_sparse_jacobian");
     using R = real_t<scalar_t<State>>;
     using C = std::complex<R>;
     const std::size_t N = state_size(u);
