@@ -1,7 +1,7 @@
-// sciml.cpp contestants: the Rosenbrock methods (Rosenbrock23, Rodas4, Rodas5P), the SDIRK methods KenCarp4 and
-// Kvaerno5, and RadauIIA5 on SVector states, the Jacobian by forward-mode AD (the library's default) and, for
-// Rodas5P and RadauIIA5, the analytic one of stiff.hpp through ODEFunction ("_jac"); reltol = tol,
-// abstol = abstol_factor * tol, save_everystep = false.
+// sciml.cpp contestants: the Rosenbrock methods (Rosenbrock23, Rodas4, Rodas5P), the SDIRK methods TRBDF2,
+// KenCarp4 and Kvaerno5, FBDF and RadauIIA5 on SVector states, the Jacobian by forward-mode AD (the library's
+// default) and, for Rodas5P and RadauIIA5, the analytic one of stiff.hpp through ODEFunction ("_jac");
+// reltol = tol, abstol = abstol_factor * tol, save_everystep = false.
 #include <string>
 #include <sciml/ode.hpp>
 #include "stiff.hpp"
@@ -60,6 +60,9 @@ std::vector<Contestant> sciml_stiff_contestants(const StiffProblem& P) {
   add<sciml::Rodas5P>(out, P);
   add<sciml::Rodas5P, true>(out, P);
   add<sciml::TRBDF2>(out, P);
+  add<sciml::KenCarp4>(out, P);
+  add<sciml::Kvaerno5>(out, P);
+  add<sciml::FBDF<>>(out, P);
   add<sciml::RadauIIA5>(out, P);
   add<sciml::RadauIIA5, true>(out, P);
   return out;

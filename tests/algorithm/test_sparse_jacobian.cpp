@@ -67,12 +67,15 @@ TEST(SparseJacobian, DetectedPatternIsTheTruePattern) {
 }
 
 TEST(SparseJacobian, BrusselatorFBDF) {
-  check_bruss<sciml::FBDF<>>(1e-6, 100);
-  check_bruss<sciml::FBDF<>>(1e-8, 100);
+  for (double tol : {1e-4, 1e-6, 1e-8, 1e-10}) check_bruss<sciml::FBDF<>>(tol, 300);
 }
-TEST(SparseJacobian, BrusselatorKenCarp4) { check_bruss<sciml::KenCarp4>(1e-7, 100); }
+TEST(SparseJacobian, BrusselatorKenCarp4) {
+  for (double tol : {1e-4, 1e-7, 1e-10}) check_bruss<sciml::KenCarp4>(tol, 100);
+}
 TEST(SparseJacobian, BrusselatorTRBDF2) { check_bruss<sciml::TRBDF2>(1e-5, 300); }
-TEST(SparseJacobian, BrusselatorRodas5P) { check_bruss<sciml::Rodas5P>(1e-7, 100); }
+TEST(SparseJacobian, BrusselatorRodas5P) {
+  for (double tol : {1e-4, 1e-7, 1e-10}) check_bruss<sciml::Rodas5P>(tol, 100);
+}
 TEST(SparseJacobian, BrusselatorRadauIIA5) { check_bruss<sciml::RadauIIA5>(1e-7, 100); }  // complex LU as 2n real
 
 TEST(SparseJacobian, UserPatternAndUserJacobian) {
