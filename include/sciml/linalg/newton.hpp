@@ -66,7 +66,9 @@ struct NewtonMonitor {
       theta_max = std::max(theta_max, theta);
       if (!(theta < R(1))) return fail();
       // the rate predicts the error after the remaining iterations still too large
-      if (pow(theta, R(maxiter - 1 - it)) / (R(1) - theta) * ndz > kappa) return fail();
+      R thp = R(1);
+      for (int r = it + 1; r < maxiter; ++r) thp *= theta;
+      if (thp / (R(1) - theta) * ndz > kappa) return fail();
       eta = theta / (R(1) - theta);
     }
     if (eta * ndz <= kappa || ndz == R(0)) return Converged;

@@ -30,11 +30,10 @@ namespace detail {
 inline constexpr int bdf_max_order = 5;
 
 // gamma_k = sum_{j=1..k} 1/j: the leading coefficient of the order-k formula in backward differences.
+inline constexpr double bdf_gammas[bdf_max_order + 1] = {0.0, 1.0, 1.5, 11.0 / 6.0, 25.0 / 12.0, 137.0 / 60.0};
 template <class R>
 constexpr R bdf_gamma(int k) {
-  R g = 0;
-  for (int j = 1; j <= k; ++j) g += R(1) / R(j);
-  return g;
+  return R(bdf_gammas[k]);
 }
 
 // The (k+1) x (k+1) matrix that re-interpolates the differences D[0..k] from step h to step r h:
@@ -191,14 +190,16 @@ struct BDFStep {
     const int ord = c.order;
     const R alpha = bdf_gamma<R>(ord), gh = hr / alpha;
     // predictor sum_{j<=k} D[j]; psi = sum_{j=1..k} gamma_j D[j] / alpha; base = pred - psi, z = psi
+    R w[bdf_max_order + 1];
+    for (int j = 1; j <= ord; ++j) w[j] = bdf_gamma<R>(j) / alpha;
     for (std::size_t m = 0; m < n; ++m) {
       scalar_t<State> pr = c.D[0][m], ps = scalar_t<State>(R(0));
       for (int j = 1; j <= ord; ++j) {
         pr += c.D[j][m];
-        ps += bdf_gamma<R>(j) * c.D[j][m];
+        ps += w[j] * c.D[j][m];
       }
       c.pred[m] = pr;
-      c.psi[m] = ps / alpha;
+      c.psi[m] = ps;
     }
     int nf = 0;
     c.newton_failed = false;
@@ -215,10 +216,11 @@ struct BDFStep {
         if (!c.jac_is_current(double(t))) continue;  // J was old: refresh it and try again
         break;
       }
+      const R econst = R(1) / R(ord + 1);  // the error constant of order ord
       for (std::size_t m = 0; m < n; ++m) {
         c.d[m] = c.z[m] - c.psi[m];
         unew[m] = base[m] + c.z[m];
-        c.err[m] = c.d[m] / R(ord + 1);
+        c.err[m] = econst * c.d[m];
       }
       c.newton_iters = int(c.nnonliniter - it0);
       c.need_jac = theta_max > R(0.3);  // slow contraction: a fresh J next step
