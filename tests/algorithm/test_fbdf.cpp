@@ -79,3 +79,26 @@ TEST(FBDF, NewtonFailureIsAReturnCode) {
 #ifdef SCIML_HAVE_EIGEN
 TEST(FBDF, DynamicStatesMatchFixedSize) { sciml::testing::check_dynamic_matches_fixed<sciml::FBDF<>>(1e-7, 1e-11, 2.0, 1e-9); }
 #endif
+
+TEST(FBDF, BackwardsInTimeAndEvents) {
+  auto f = [](const auto& u, const auto&, auto) { return sciml::SVector{-u[0]}; };
+  sciml::SolveOptions o;
+  o.reltol = 1e-9;
+  o.abstol = 1e-12;
+  // from t = 1 back to t = 0: u(0) = e u(1)
+  auto back = sciml::solve(sciml::ODEProblem(f, sciml::SVector{1.0}, {1.0, 0.0}), sciml::FBDF<>{}, o);
+  ASSERT_EQ(back.retcode, sciml::ReturnCode::Success) << back.message;
+  EXPECT_NEAR(back.u.back()[0], std::exp(1.0), 1e-7);
+  EXPECT_NEAR(back(0.5)[0], std::exp(0.5), 1e-7);
+  // an event located on the BDF interpolant: u = 1/2 at t = ln 2
+  auto cb = sciml::ContinuousCallback([](const auto& u, auto, auto&) { return u[0] - 0.5; },
+                                      [](auto& integ) { integ.terminate(); });
+  auto ev = sciml::solve(sciml::ODEProblem(f, sciml::SVector{1.0}, {0.0, 5.0}), sciml::FBDF<>{}, o, cb);
+  EXPECT_EQ(ev.retcode, sciml::ReturnCode::Terminated);
+  EXPECT_NEAR(ev.t.back(), std::log(2.0), 1e-7);
+  // saveat points inside steps come from the interpolant too
+  o.saveat = 0.25;
+  auto sa = sciml::solve(sciml::ODEProblem(f, sciml::SVector{1.0}, {0.0, 2.0}), sciml::FBDF<>{}, o);
+  ASSERT_EQ(sa.t.size(), 9u);
+  for (std::size_t i = 0; i < sa.t.size(); ++i) EXPECT_NEAR(sa.u[i][0], std::exp(-sa.t[i]), 1e-7);
+}
