@@ -66,3 +66,35 @@ TEST(Rodas, UserJacobian) {
   EXPECT_EQ(user.stats.naccept, ad.stats.naccept);
   for (int i = 0; i < 3; ++i) EXPECT_NEAR(user.u.back()[i], ad.u.back()[i], 1e-10 * (1e-8 + ad.u.back()[i]));
 }
+
+// A right-hand side written for double only (it could not take dual numbers): with_fd_jacobian gives the
+// implicit methods a finite-difference Jacobian, on SVector and std::vector states.
+TEST(Rodas, FiniteDifferenceJacobian) {
+  auto f = [](const sciml::SVector<double, 3>& u, const std::array<double, 3>& k, double) {
+    return sciml::SVector<double, 3>{-k[0] * u[0] + k[1] * u[1] * u[2],
+                                     k[0] * u[0] - k[1] * u[1] * u[2] - k[2] * u[1] * u[1], k[2] * u[1] * u[1]};
+  };
+  sciml::SolveOptions o;
+  o.reltol = 1e-7;
+  o.abstol = 1e-11;
+  o.save_everystep = false;
+  auto sol = sciml::solve(sciml::ODEProblem(sciml::with_fd_jacobian(f), sciml::SVector{1.0, 0.0, 0.0}, {0.0, 1e5}, pr::rober_k),
+                          sciml::Rodas5P{}, o);
+  ASSERT_EQ(sol.retcode, sciml::ReturnCode::Success) << sol.message;
+  for (int i = 0; i < 3; ++i) EXPECT_NEAR(sol.u.back()[i], pr::rober_ref[i], 1e-5 * pr::rober_ref[i]);
+#ifdef SCIML_HAVE_EIGEN
+  auto g = [](std::vector<double>& du, const std::vector<double>& u, const std::array<double, 3>& k, double) {
+    du[0] = -k[0] * u[0] + k[1] * u[1] * u[2];
+    du[1] = k[0] * u[0] - k[1] * u[1] * u[2] - k[2] * u[1] * u[1];
+    du[2] = k[2] * u[1] * u[1];
+  };
+  auto prob = sciml::ODEProblem(sciml::with_fd_jacobian(g), std::vector{1.0, 0.0, 0.0}, {0.0, 1e5}, pr::rober_k);
+  auto check = [&](const auto& s) {
+    ASSERT_EQ(s.retcode, sciml::ReturnCode::Success) << s.message;
+    for (int i = 0; i < 3; ++i) EXPECT_NEAR(s.u.back()[i], pr::rober_ref[i], 1e-5 * pr::rober_ref[i]);
+  };
+  check(sciml::solve(prob, sciml::Rodas5P{}, o));
+  check(sciml::solve(prob, sciml::FBDF<>{}, o));
+  check(sciml::solve(prob, sciml::KenCarp4{}, o));
+#endif
+}

@@ -3,6 +3,11 @@
 // instead of differentiating f, so f need not be generic; df/dt then comes from tgrad(dT, u, p, t) when given,
 // else from one finite difference in t.
 #pragma once
+#include <any>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <limits>
 #include <type_traits>
 #include <utility>
 #include "../config.hpp"
@@ -72,6 +77,53 @@ inline constexpr bool has_sparse_jacobian_v = requires(const F& f) { f.jac_proto
 
 template <class F>
 inline constexpr bool has_mass_matrix_v = requires(const F& f) { f.mass_matrix; };
+
+// A Jacobian by finite differences of f, for right-hand sides that cannot take dual numbers (f calls compiled
+// code, or is written for double only): with_fd_jacobian(f) is ODEFunction(f, jac) with jac(J, u, p, t) the
+// forward differences of f (n + 1 calls of f, step sqrt(eps) max(|u_j|, 1)); the implicit methods then take
+// df/dt by one more difference. Dense Jacobians; the three work states are made at the first call and kept.
+template <class F>
+struct FiniteDiffJacobian {
+  F f;
+  template <class J, class U, class P, class T>
+  void operator()(J& jac, const U& u, const P& p, T t) const {
+    using std::abs;
+    using std::sqrt;
+    using S = std::remove_cvref_t<decltype(u[0])>;
+    using Work = std::array<U, 3>;  // u + h e_j, f(u), f(u + h e_j)
+    constexpr bool inplace = std::is_invocable_v<const F&, U&, const U&, const P&, T>;
+    Work* w = std::any_cast<Work>(&work_);
+    if (!w || std::size_t((*w)[0].size()) != std::size_t(u.size())) {
+      work_ = Work{u, u, u};
+      w = std::any_cast<Work>(&work_);
+    }
+    auto& [up, f0, f1] = *w;
+    for (std::size_t i = 0; i < std::size_t(u.size()); ++i) up[i] = u[i];
+    auto eval = [&](U& out, const U& x) {
+      if constexpr (inplace) {
+        f(out, x, p, t);
+      } else {
+        out = f(x, p, t);
+      }
+    };
+    eval(f0, u);
+    const std::size_t n = std::size_t(u.size());
+    const S eps = sqrt(std::numeric_limits<S>::epsilon());
+    for (std::size_t j = 0; j < n; ++j) {
+      const S h = eps * (abs(u[j]) > S(1) ? abs(u[j]) : S(1));
+      up[j] = u[j] + h;
+      eval(f1, up);
+      up[j] = u[j];
+      for (std::size_t i = 0; i < n; ++i) jac(i, j) = (f1[i] - f0[i]) / h;
+    }
+  }
+  mutable std::any work_;
+};
+
+template <class F>
+auto with_fd_jacobian(F f) {
+  return ODEFunction<F, FiniteDiffJacobian<F>>(f, FiniteDiffJacobian<F>{f});
+}
 
 template <class F>
 inline constexpr bool has_user_jacobian_v = requires(const F& f) { f.jac; };
