@@ -45,26 +45,7 @@ def parse(path):
 
 
 # ---------------------------------------------------------------- order conditions
-TREES = [((), 1, 1)]  # rooted trees as (children indices, order, gamma), by increasing order
-
-
-def _forests(rem, start, below):
-    """multisets (non-decreasing indices >= start, < below) of trees with orders summing to rem."""
-    if rem == 0:
-        yield ()
-    for i in range(start, below):
-        if TREES[i][1] <= rem:
-            for rest in _forests(rem - TREES[i][1], i, below):
-                yield (i,) + rest
-
-
-for _n in range(2, MAX_TREE_ORDER + 1):
-    _below = len(TREES)
-    for _f in list(_forests(_n - 1, 0, _below)):
-        _g = _n
-        for _i in _f:
-            _g *= TREES[_i][2]
-        TREES.append((_f, _n, _g))
+TREES = tableau_header.rooted_trees(MAX_TREE_ORDER)  # (children indices, order, gamma), by increasing order
 
 
 def tree_order(T, weights, max_p, dense=False):

@@ -50,30 +50,7 @@ DENSE_TOL = {
 parse = tableau_header.parse
 
 
-# ---------------------------------------------------------------- rooted trees
-def trees(max_order):
-    """all rooted trees up to max_order as (children: tuple of indices into the list, order, density)."""
-    out = [((), 1, 1)]
-
-    def forests(rem, start, below):  # multisets (non-decreasing indices) of trees with orders summing to rem
-        if rem == 0:
-            yield ()
-        for i in range(start, below):
-            if out[i][1] <= rem:
-                for rest in forests(rem - out[i][1], i, below):
-                    yield (i,) + rest
-
-    for n in range(2, max_order + 1):
-        below = len(out)
-        for f in list(forests(n - 1, 0, below)):
-            g = n
-            for i in f:
-                g *= out[i][2]
-            out.append((f, n, g))
-    return out
-
-
-TREES = trees(MAX_TREE_ORDER)  # 1, 1, 2, 4, 9, 20 trees of order 1..6
+TREES = tableau_header.rooted_trees(MAX_TREE_ORDER)  # 1, 1, 2, 4, 9, 20 trees of order 1..6
 
 
 def elementary_weights(A):

@@ -1,6 +1,6 @@
-"""Reading the tableau headers of include/sciml/tableau/: each `struct` with `static constexpr` ints, doubles,
-strings and std::array<double, ...> initializers becomes a dict of mpmath numbers (50 digits), for the
-order-condition checkers (check_erk_tableau.py, check_sdirk_tableau.py)."""
+"""What the order-condition checkers (check_erk_tableau.py, check_sdirk_tableau.py) share: reading the tableau
+headers of include/sciml/tableau/ (each `struct` with `static constexpr` ints, doubles, strings and
+std::array<double, ...> initializers becomes a dict of mpmath numbers, 50 digits), and Butcher's rooted trees."""
 import re
 
 import mpmath as mp
@@ -38,3 +38,25 @@ def parse(path):
             t[k] = [value(e) for e in v.split(",") if e.strip()]
         tabs.append(t)
     return tabs
+
+
+def rooted_trees(max_order):
+    """all rooted trees up to max_order as (children: tuple of indices into the list, order, density)."""
+    out = [((), 1, 1)]
+
+    def forests(rem, start, below):  # multisets (non-decreasing indices) of trees with orders summing to rem
+        if rem == 0:
+            yield ()
+        for i in range(start, below):
+            if out[i][1] <= rem:
+                for rest in forests(rem - out[i][1], i, below):
+                    yield (i,) + rest
+
+    for n in range(2, max_order + 1):
+        below = len(out)
+        for f in list(forests(n - 1, 0, below)):
+            g = n
+            for i in f:
+                g *= out[i][2]
+            out.append((f, n, g))
+    return out

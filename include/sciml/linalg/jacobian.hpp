@@ -73,12 +73,12 @@ void jacobian_ad(const F& f, const State& u, const P& p, T t, Jac& J) {
 }
 
 // J(i, j) by forward differences with the usual step sqrt(eps) * max(|u_j|, 1) (n + 1 evaluations), or
-// central differences (2n evaluations, error O(h^2)) with `central`.
+// central differences (2n evaluations, error O(h^2)) with `central`. up, f0, f1: work states of u's shape.
 template <bool Inplace, class F, class State, class P, class T, class Jac>
-void jacobian_fd(const F& f, const State& u, const P& p, T t, Jac& J, bool central = false) {
+void jacobian_fd(const F& f, const State& u, const P& p, T t, Jac& J, State& up, State& f0, State& f1,
+                 bool central = false) {
   using S = scalar_t<State>;
   const std::size_t n = state_size(u);
-  State up = u, f0 = u, f1 = u;
   auto eval = [&](State& out, const State& x) {
     if constexpr (Inplace) {
       f(out, x, p, t);
@@ -86,6 +86,7 @@ void jacobian_fd(const F& f, const State& u, const P& p, T t, Jac& J, bool centr
       out = f(x, p, t);
     }
   };
+  for (std::size_t j = 0; j < n; ++j) up[j] = u[j];
   if (!central) eval(f0, u);
   const S eps = std::numeric_limits<S>::epsilon();
   for (std::size_t j = 0; j < n; ++j) {
@@ -103,6 +104,11 @@ void jacobian_fd(const F& f, const State& u, const P& p, T t, Jac& J, bool centr
     up[j] = u[j];
     for (std::size_t i = 0; i < n; ++i) J(i, j) = (f1[i] - f0[i]) / (central ? 2 * h : h);
   }
+}
+template <bool Inplace, class F, class State, class P, class T, class Jac>
+void jacobian_fd(const F& f, const State& u, const P& p, T t, Jac& J, bool central = false) {
+  State up = u, f0 = u, f1 = u;
+  jacobian_fd<Inplace>(f, u, p, t, J, up, f0, f1, central);
 }
 
 // dfdt_i = d f_i / d t at (u, p, t) by forward-mode AD in t (ud, dud: work states of Dual<S, 1>).

@@ -96,25 +96,12 @@ struct SparseIteration {
   // J's nonzeros at (t, u): the user's jac, or compressed AD (ud, dud: dual work states of chunk Chunk).
   template <bool Inplace, int Chunk, class F, class State, class P, class Time, class DState>
   void jacobian(const F& f, const State& u, const P& p, Time t, DState& ud, DState& dud) {
-    using D = Dual<T, Chunk>;
-    const std::size_t n = state_size(u);
-    std::fill(jval.begin(), jval.end(), T(0));
     if constexpr (has_user_jacobian_v<F>) {
+      std::fill(jval.begin(), jval.end(), T(0));
       SparseJacobianView<T> view{&jpat, jval.data()};
       f.jac(view, u, p, t);
     } else {
-      for (std::size_t c0 = 0; c0 < ncolors; c0 += Chunk) {
-        for (std::size_t j = 0; j < n; ++j) {
-          ud[j] = D(u[j]);
-          if (color[j] >= c0 && color[j] < c0 + Chunk) ud[j].der[color[j] - c0] = T(1);
-        }
-        eval_rhs<Inplace>(f, dud, ud, p, t);
-        for (std::size_t i = 0; i < n; ++i)
-          for (std::size_t k = jpat.row_ptr[i]; k < jpat.row_ptr[i + 1]; ++k) {
-            const std::size_t c = color[jpat.col[k]];
-            if (c >= c0 && c < c0 + Chunk) jval[k] = dud[i].der[c - c0];
-          }
-      }
+      sparse_jacobian_ad<Inplace, Chunk>(f, u, p, t, jpat, color, ncolors, jval.data(), ud, dud);
     }
   }
 

@@ -130,19 +130,16 @@ inline std::vector<std::size_t> color_columns(const SparsityPattern& s) {
 }
 
 // The nonzeros of df/du in the pattern's (CSR) order, by AD on the colours: ceil(ncolors / Chunk)
-// evaluations of f on dual numbers instead of ceil(n / Chunk).
-template <bool Inplace, int Chunk = 8, class F, class State, class P, class T, class V>
+// evaluations of f on dual numbers instead of ceil(n / Chunk). values: nnz entries; ud, dud: work states of
+// Dual<S, Chunk> of u's length (kept by callers that evaluate J every step).
+template <bool Inplace, int Chunk = 8, class F, class State, class P, class T, class V, class DState>
 void sparse_jacobian_ad(const F& f, const State& u, const P& p, T t, const SparsityPattern& s,
-                        const std::vector<std::size_t>& color, std::vector<V>& values) {
+                        const std::vector<std::size_t>& color, std::size_t ncolors, V* values, DState& ud,
+                        DState& dud) {
   using S = scalar_t<State>;
   using D = Dual<S, Chunk>;
-  using DState = detail::rebind_state_t<State, D>;
   const std::size_t n = state_size(u);
-  if (s.n != n || color.size() != n)
-    throw std::invalid_argument("sparse_jacobian_ad: the pattern / colouring is for a state of another length");
-  const std::size_t ncolors = n ? *std::max_element(color.begin(), color.end()) + 1 : 0;
-  values.assign(s.nnz(), V(0));
-  DState ud = detail::make_rebound<DState>(u), dud = detail::make_rebound<DState>(u);
+  for (std::size_t k = 0; k < s.nnz(); ++k) values[k] = V(0);
   for (std::size_t c0 = 0; c0 < ncolors; c0 += Chunk) {
     for (std::size_t j = 0; j < n; ++j) {
       ud[j] = D(u[j]);
@@ -159,6 +156,18 @@ void sparse_jacobian_ad(const F& f, const State& u, const P& p, T t, const Spars
         if (c >= c0 && c < c0 + Chunk) values[k] = dud[i].der[c - c0];
       }
   }
+}
+template <bool Inplace, int Chunk = 8, class F, class State, class P, class T, class V>
+void sparse_jacobian_ad(const F& f, const State& u, const P& p, T t, const SparsityPattern& s,
+                        const std::vector<std::size_t>& color, std::vector<V>& values) {
+  using DState = detail::rebind_state_t<State, Dual<scalar_t<State>, Chunk>>;
+  const std::size_t n = state_size(u);
+  if (s.n != n || color.size() != n)
+    throw std::invalid_argument("sparse_jacobian_ad: the pattern / colouring is for a state of another length");
+  const std::size_t ncolors = n ? *std::max_element(color.begin(), color.end()) + 1 : 0;
+  values.assign(s.nnz(), V(0));
+  DState ud = detail::make_rebound<DState>(u), dud = detail::make_rebound<DState>(u);
+  sparse_jacobian_ad<Inplace, Chunk>(f, u, p, t, s, color, ncolors, values.data(), ud, dud);
 }
 
 }  // namespace sciml

@@ -5,12 +5,11 @@
 #pragma once
 #include <any>
 #include <array>
-#include <cmath>
 #include <cstddef>
-#include <limits>
 #include <type_traits>
 #include <utility>
 #include "../config.hpp"
+#include "../linalg/jacobian.hpp"
 #include "../linalg/sparsity.hpp"
 
 namespace sciml {
@@ -87,35 +86,14 @@ struct FiniteDiffJacobian {
   F f;
   template <class J, class U, class P, class T>
   void operator()(J& jac, const U& u, const P& p, T t) const {
-    using std::abs;
-    using std::sqrt;
-    using S = std::remove_cvref_t<decltype(u[0])>;
-    using Work = std::array<U, 3>;  // u + h e_j, f(u), f(u + h e_j)
-    constexpr bool inplace = std::is_invocable_v<const F&, U&, const U&, const P&, T>;
+    using Work = std::array<U, 3>;  // jacobian_fd's u + h e_j, f(u), f(u + h e_j)
     Work* w = std::any_cast<Work>(&work_);
     if (!w || std::size_t((*w)[0].size()) != std::size_t(u.size())) {
       work_ = Work{u, u, u};
       w = std::any_cast<Work>(&work_);
     }
-    auto& [up, f0, f1] = *w;
-    for (std::size_t i = 0; i < std::size_t(u.size()); ++i) up[i] = u[i];
-    auto eval = [&](U& out, const U& x) {
-      if constexpr (inplace) {
-        f(out, x, p, t);
-      } else {
-        out = f(x, p, t);
-      }
-    };
-    eval(f0, u);
-    const std::size_t n = std::size_t(u.size());
-    const S eps = sqrt(std::numeric_limits<S>::epsilon());
-    for (std::size_t j = 0; j < n; ++j) {
-      const S h = eps * (abs(u[j]) > S(1) ? abs(u[j]) : S(1));
-      up[j] = u[j] + h;
-      eval(f1, up);
-      up[j] = u[j];
-      for (std::size_t i = 0; i < n; ++i) jac(i, j) = (f1[i] - f0[i]) / h;
-    }
+    constexpr bool inplace = std::is_invocable_v<const F&, U&, const U&, const P&, T>;
+    jacobian_fd<inplace>(f, u, p, t, jac, (*w)[0], (*w)[1], (*w)[2]);
   }
   mutable std::any work_;
 };

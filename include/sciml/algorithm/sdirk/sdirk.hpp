@@ -33,9 +33,9 @@ struct SDIRKCache : NewtonCache<State> {
   State z, y, fz, dz, err;
   void init(const State& u) {
     NewtonCache<State>::init(u);
-    // dynamic (large) states keep W while h gamma changes by < 30% (as CVODE); small ones refactor, which is
-    // cheaper than the extra Newton iterations a stale W costs
-    this->key_rtol = real_t<scalar_t<State>>(is_fixed_size<State>::value ? 0.0 : 0.3);
+    // large systems keep W while h gamma changes by < 30% (as CVODE); small ones refactor, which is cheaper
+    // than the extra Newton iterations a stale W costs
+    this->key_rtol = real_t<scalar_t<State>>(state_size(u) > 16 ? 0.3 : 0.0);
     z = y = fz = dz = err = u;
   }
 };
