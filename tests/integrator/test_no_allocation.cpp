@@ -125,6 +125,13 @@ TEST(NoAllocation, SparseJacobian) {  // compressed AD, KLU refactorisations and
   EXPECT_EQ(allocations_during_steps(k, 500), 0);
   auto r = sciml::init(prob, sciml::Rodas5P{}, no_saving());
   EXPECT_EQ(allocations_during_steps(r, 500), 0);
+  // the default algorithm makes its stiff method (FBDF on the traced pattern, KLU) at the first stiff step;
+  // after that, stiff steps allocate nothing
+  auto d = sciml::init(sciml::ODEProblem(f, u0, {0.0, 1e4}, std::array<double, 1>{400.0}), no_saving());
+  while (d.sol.stats.nswitch == 0 && !d.done()) d.step();
+  ASSERT_EQ(d.sol.stats.nswitch, 1);
+  EXPECT_EQ(allocations_during_steps(d, 500), 0);
+  EXPECT_EQ(d.sol.stats.nkrylov, 0);
 }
 #endif
 

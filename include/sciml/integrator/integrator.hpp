@@ -12,7 +12,8 @@
 // steps (tagged = true) switch methods between steps: cache.tag() names the method of the last step, and
 // interpolate and extra_stages take it as a last argument. Multistep families (BDF) keep their history in the
 // cache: cache.reset_history() is called when something outside the step changed u, extra_stages may take
-// the cache as a last argument, and cache.reject_factor / accept_factor choose the step size (and order).
+// the cache as a last argument, and cache.reject_factor / accept_factor choose the step size (and order),
+// always or, for a composite, while cache.controls_step() says so.
 #pragma once
 #include <algorithm>
 #include <array>
@@ -184,9 +185,9 @@ class Integrator {
           } else if (std::isnan(EEst)) {
             ++nan_rejects_;
             factor = R(0.25);
-          } else if constexpr (own_control) {
+          } else if (own_control_now()) {
             nan_rejects_ = 0;
-            factor = cache_.reject_factor(EEst);
+            if constexpr (own_control) factor = cache_.reject_factor(EEst);
           } else {
             nan_rejects_ = 0;
             ctrl_.propose(EEst);
@@ -213,14 +214,16 @@ class Integrator {
         }
         nan_rejects_ = 0;
         newton_fails_ = 0;
-        if constexpr (!own_control) {
+        if (!own_control_now()) {
           factor = ctrl_.propose(EEst);
           ctrl_.accept(EEst);
         }
       }
       if constexpr (own_control) {  // the step updates its history and proposes the next step size
-        const R fac = cache_.accept_factor(u, unew_);
-        if (adaptive_) factor = fac;
+        if (own_control_now()) {
+          const R fac = cache_.accept_factor(u, unew_);
+          if (adaptive_) factor = fac;
+        }
       }
       // accept
       const T tnew = hit ? ts : t + h;
@@ -286,6 +289,16 @@ class Integrator {
   detail::TolView<R> tolview() const {
     return {abstol_, abstol_vec_.empty() ? nullptr : abstol_vec_.data(), reltol_};
   }
+  // whether the last step attempt chooses the step size itself (a composite decides per step)
+  bool own_control_now() const {
+    if constexpr (!own_control) {
+      return false;
+    } else if constexpr (requires { cache_.controls_step(); }) {
+      return cache_.controls_step();
+    } else {
+      return true;
+    }
+  }
   // which method took the last step (composite steps; 0 otherwise)
   int step_tag() const {
     if constexpr (detail::is_tagged_step_v<Step>) {
@@ -319,7 +332,7 @@ class Integrator {
             for (int j = S; j < TOT; ++j) k_[j] = u;
         }
         if constexpr (detail::is_tagged_step_v<Step>) {
-          sol.stats.nf += Step::template extra_stages<inplace>(f_, p, uprev, tprev, h_, k_, tmp_, step_tag());
+          sol.stats.nf += Step::template extra_stages<inplace>(f_, p, uprev, tprev, h_, k_, tmp_, step_tag(), cache_);
         } else if constexpr (requires { Step::template extra_stages<inplace>(f_, p, uprev, tprev, h_, k_, tmp_,
                                                                               cache_); }) {
           sol.stats.nf += Step::template extra_stages<inplace>(f_, p, uprev, tprev, h_, k_, tmp_, cache_);

@@ -349,11 +349,16 @@ struct IterationMatrix<State, false> : ImplicitCounters {
       ++njac;
       return;
     }
-    if constexpr (has_sparse_jacobian_v<F>) {
-      if (!sp.ready) sp.template setup<Inplace>(f, u, p, t);
-      sp.template jacobian<Inplace, chunk>(f, u, p, t, ud, dud);
-      if constexpr (Tgrad) time_gradient<Inplace>(f, u, p, t, dT, rhs, ud1, dud1);
-    } else {
+    if constexpr (sparse_capable_v<F>) {
+      if (sparse) {  // with_sparse_jacobian, or a pattern the default algorithm detected
+        if (!sp.ready) sp.template setup<Inplace>(f, u, p, t);
+        sp.template jacobian<Inplace, chunk>(f, u, p, t, ud, dud);
+        if constexpr (Tgrad) time_gradient<Inplace>(f, u, p, t, dT, rhs, ud1, dud1);
+        ++njac;
+        return;
+      }
+    }
+    {
       if (std::size_t(J.rows()) != state_size(u)) init(u);  // the state was resized
       jacobian_and_tgrad<Inplace, Tgrad, chunk>(f, u, p, t, J, dT, rhs, ud, dud, ud1, dud1);
     }

@@ -53,7 +53,7 @@ struct SparseIteration {
   template <bool Inplace, class F, class State, class P, class Time>
   void setup(const F& f, const State& u, const P& p, Time t) {
     const std::size_t n = state_size(u);
-    if constexpr (F::detect_sparsity) {
+    if constexpr (!has_sparse_jacobian_v<F> || requires { requires F::detect_sparsity; }) {  // else: the given pattern
       jpat = detect_sparsity<Inplace>(f, u, p, t);
     } else {
       jpat = f.jac_prototype;

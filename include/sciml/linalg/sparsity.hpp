@@ -77,6 +77,8 @@ inline Tracer tanh(const Tracer& a) { return Tracer::keep(a, std::tanh(a.val)); 
 inline Tracer atan(const Tracer& a) { return Tracer::keep(a, std::atan(a.val)); }
 inline Tracer abs(const Tracer& a) { return Tracer::keep(a, std::abs(a.val)); }
 inline Tracer fabs(const Tracer& a) { return abs(a); }
+inline bool isfinite(const Tracer& a) { return std::isfinite(a.val); }
+inline bool isnan(const Tracer& a) { return std::isnan(a.val); }
 inline Tracer pow(const Tracer& a, double b) { return Tracer::keep(a, std::pow(a.val, b)); }
 inline Tracer pow(const Tracer& a, const Tracer& b) { return Tracer::merge(a, b, std::pow(a.val, b.val)); }
 }  // namespace detail

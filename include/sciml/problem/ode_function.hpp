@@ -105,6 +105,11 @@ auto with_fd_jacobian(F f) {
 
 template <class F>
 inline constexpr bool has_user_jacobian_v = requires(const F& f) { f.jac; };
+// The Jacobian can be formed on a sparsity pattern: a given or detected one (with_sparse_jacobian), or one the
+// default algorithm detects for a large system whose f has no dense user jac.
+template <class F>
+inline constexpr bool sparse_capable_v = has_sparse_jacobian_v<F> || !has_user_jacobian_v<F>;
+
 template <class F>
 constexpr bool has_user_tgrad() {
   if constexpr (requires(const F& f) { f.tgrad; }) {

@@ -164,6 +164,7 @@ struct BDFStep {
   static constexpr int S = 1;
   static constexpr int TOT = 2 + bdf_max_order;
   static constexpr bool supports_mass_matrix = true;
+  static constexpr bool f_at_new_point = false;  // new_point evaluates nothing
 
   template <bool Inplace, class F, class P, class State, class K, class T, class Cache>
   SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& base,

@@ -11,9 +11,11 @@
 // AutoSwitch<NonStiff, Stiff> is the algorithm; AutoTsit5<Stiff> and AutoVern7<Stiff> name the usual pairs,
 // e.g. AutoTsit5<Rosenbrock23>, AutoVern7<Rodas5P>. sol.stats.nswitch counts the switches.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <stdexcept>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -21,6 +23,7 @@
 #include "../../controller/step_controller.hpp"
 #include "../../core/state.hpp"
 #include "../../core/tolerance.hpp"
+#include "../../linalg/sparsity.hpp"
 #include "../bdf/fbdf.hpp"
 #include "../erk/explicit_rk.hpp"
 #include "../erk/methods.hpp"
@@ -59,6 +62,9 @@ decltype(auto) visit_index(int i, Fn&& fn) {
 
 template <class Alg>
 using step_of = typename Alg::step_type;
+// Whether new_point leaves f(u_new) in k[S - 1] (not so for BDF, which sets f_at_new_point = false).
+template <class Step>
+inline constexpr bool gives_f_at_new_point_v = !requires { requires !Step::f_at_new_point; };
 template <class... A>
 constexpr int max_of(A... a) {
   int m = 0;
@@ -66,13 +72,45 @@ constexpr int max_of(A... a) {
   return m;
 }
 
-// Candidates: a tuple of non-stiff explicit RK methods and a tuple of stiff methods sharing one cache type;
-// Policy::choose(reltol, n) -> {non-stiff index, stiff index} picks the pair a solve switches between.
+// Calls fn(std::integral_constant<std::size_t, i>{}) for a run-time i < N.
+template <std::size_t N, class Fn, std::size_t... I>
+decltype(auto) visit_nth(int i, Fn&& fn, std::index_sequence<I...>) {
+  using Ret = decltype(fn(std::integral_constant<std::size_t, 0>{}));
+  if constexpr (std::is_void_v<Ret>) {
+    ((int(I) == i ? (fn(std::integral_constant<std::size_t, I>{}), true) : false) || ...);
+  } else {
+    Ret r{};
+    ((int(I) == i ? (r = fn(std::integral_constant<std::size_t, I>{}), true) : false) || ...);
+    return r;
+  }
+}
+template <std::size_t N, class Fn>
+decltype(auto) visit_nth(int i, Fn&& fn) {
+  return visit_nth<N>(i, std::forward<Fn>(fn), std::make_index_sequence<N>{});
+}
+
+// What a Policy picks for one solve: the non-stiff and stiff candidates and, for the stiff method's linear
+// solver on a dynamic state, whether to detect the Jacobian's pattern (sparse LU when it is sparse) and
+// whether a dense LU is still affordable otherwise (else GMRES).
+struct SwitchChoice {
+  int nonstiff = 0, stiff = 0;
+  bool detect = false, dense_ok = true;
+};
+
+// Candidates: a tuple of non-stiff explicit RK methods and a tuple of stiff methods, each with its own cache
+// (only the chosen one is initialised, so a large state never gets the dense matrices of a small-system
+// method); Policy::choose(reltol, n) -> SwitchChoice picks the pair a solve switches between. A stiff method
+// that chooses its own step size and order (FBDF) does so while it is the one stepping; the integrator's
+// controller steps the non-stiff one.
 template <class State, class Policy, class NSs, class STs>
-struct AutoSwitchCache : step_of<std::tuple_element_t<0, STs>>::template cache_type<State> {
-  using Base = typename step_of<std::tuple_element_t<0, STs>>::template cache_type<State>;
+struct AutoSwitchCache;
+
+template <class State, class Policy, class... NSA, class... STA>
+struct AutoSwitchCache<State, Policy, std::tuple<NSA...>, std::tuple<STA...>> {
   using R = real_t<scalar_t<State>>;
+  static constexpr int nns = int(sizeof...(NSA)), nst = int(sizeof...(STA));
   NoStepCache ns;
+  std::tuple<typename step_of<STA>::template cache_type<State>...> st;
   int ins = 0, ist = 0;  // the chosen pair
   int mode = 0;          // the method of the next step: 0 non-stiff, 1 stiff
   int last = 0;          // the method of the last attempted step
@@ -81,16 +119,107 @@ struct AutoSwitchCache : step_of<std::tuple_element_t<0, STs>>::template cache_t
   bool signal = false;   // the last attempted step points to the other method
   bool tried = false;    // a step has been attempted
   double t_tried = NAN;  // its start
-  TolView<R> tol{};  // set by the integrator; passed on to a Newton-based stiff cache
+  // set by the integrator and passed on to the chosen stiff cache
+  TolView<R> tol{};
+  bool sparse = false, krylov = false;
+  R krylov_rtol = 0;  // 0: the integrator's default
+  // the stiff method's counters, copied after each of its steps
+  long njac = 0, nw = 0, nsolve = 0, nkrylov = 0, nnonliniter = 0, nnonlinconvfail = 0;
+  bool newton_failed = false, singular = false;
+
+  // fn(the chosen stiff cache, std::integral_constant<index>)
+  template <class Fn>
+  decltype(auto) with_stiff(Fn&& fn) {
+    return visit_nth<sizeof...(STA)>(ist, [&](auto I) -> decltype(auto) { return fn(std::get<I>(st), I); });
+  }
+  template <class Fn>
+  decltype(auto) with_stiff(Fn&& fn) const {
+    return visit_nth<sizeof...(STA)>(ist, [&](auto I) -> decltype(auto) { return fn(std::get<I>(st), I); });
+  }
+
+  SwitchChoice pick{};
+  bool stiff_ready = false;  // the stiff cache is initialised at the first stiff step
   void init(const State& u) {
-    if constexpr (requires(Base& b) { b.tol; }) static_cast<Base&>(*this).tol = tol;
-    Base::init(u);
-    const auto pick = Policy::choose(double(this->tol.reltol), state_size(u));
-    ins = pick[0];
-    ist = pick[1];
+    pick = Policy::choose(double(tol.reltol), state_size(u));
+    ins = pick.nonstiff;
+    ist = pick.stiff;
+    stiff_ready = false;
+    with_stiff([&](auto& c, auto) {
+      if constexpr (!requires { c.krylov; }) {
+        if (krylov)
+          throw std::invalid_argument("linsolve: LinearSolver::GMRES needs an implicit method on a dynamic state "
+                                      "(std::vector); this state has no use for it");
+      }
+    });
+  }
+  // The stiff cache, made when first needed (a problem that never turns stiff never gets its matrices). When
+  // the policy asks (a larger system) and the user gave no structure, the Jacobian's pattern is detected: a
+  // sparse one (at most 10% filled) is factored by the sparse LU; a dense one, or an f with a dense user jac,
+  // gets the dense LU while the policy allows it and GMRES beyond.
+  template <bool Inplace, class F, class P, class T>
+  void prepare_stiff(const F& f, const P& p, const State& u, T t) {
+    if (stiff_ready) return;
+    stiff_ready = true;
+    with_stiff([&](auto& c, auto) {
+      if constexpr (requires { c.tol; }) c.tol = tol;
+      if constexpr (requires { c.krylov; c.sparse; }) {
+        c.sparse = sparse;
+        c.krylov = krylov;
+        if (pick.detect && !sparse && !krylov) {
+          if constexpr (!has_user_jacobian_v<F>) {
+            const std::size_t n = state_size(u);
+            c.sparse = detect_sparsity<Inplace>(f, u, p, t).nnz() * 10 <= n * n;
+          }
+          c.krylov = !c.sparse && !pick.dense_ok;
+        }
+        c.krylov_rtol = krylov_rtol > 0 ? krylov_rtol : std::clamp(R(1e-2) * tol.reltol, R(1e-10), R(1e-3));
+      }
+      c.init(u);
+    });
   }
   // tag: 0..#NS-1 the non-stiff methods, then the stiff ones
-  int tag() const { return last == 0 ? ins : int(std::tuple_size_v<NSs>) + ist; }
+  int tag() const { return last == 0 ? ins : nns + ist; }
+
+  // copy the stiff method's counters (the integrator reads them from here)
+  void mirror() {
+    with_stiff([&](const auto& c, auto) {
+      if constexpr (requires { c.njac; }) njac = c.njac, nw = c.nw, nsolve = c.nsolve, singular = c.singular;
+      if constexpr (requires { c.nkrylov; }) nkrylov = c.nkrylov;
+      if constexpr (requires { c.newton_failed; }) {
+        newton_failed = c.newton_failed;
+        nnonliniter = c.nnonliniter;
+        nnonlinconvfail = c.nnonlinconvfail;
+      }
+    });
+  }
+  // the stiff method chooses its own step size (and order) while it is the one stepping
+  template <class C>
+  static constexpr bool own_control_v = requires(C& c, const State& x, R e) {
+    c.reject_factor(e);
+    c.accept_factor(x, x);
+  };
+  bool controls_step() const {
+    if (last != 1) return false;
+    return with_stiff([&]<class C>(const C&, auto) { return own_control_v<C>; });
+  }
+  R reject_factor(R EEst) {
+    return with_stiff([&](auto& c, auto) {
+      if constexpr (own_control_v<std::remove_cvref_t<decltype(c)>>) return c.reject_factor(EEst);
+      return R(1);
+    });
+  }
+  R accept_factor(const State& u, const State& unew) {
+    return with_stiff([&](auto& c, auto) {
+      if constexpr (own_control_v<std::remove_cvref_t<decltype(c)>>) return c.accept_factor(u, unew);
+      return R(1);
+    });
+  }
+  // a callback changed u: a multistep stiff method starts again
+  void reset_history() {
+    with_stiff([&](auto& c, auto) {
+      if constexpr (requires { c.reset_history(); }) c.reset_history();
+    });
+  }
 };
 
 template <class Policy, class NSs, class STs>
@@ -111,10 +240,6 @@ struct AutoSwitchStep<Policy, std::tuple<NSA...>, std::tuple<STA...>> {
   static constexpr int kc = (order < embedded_order ? order : embedded_order) + 1;
   static_assert(((step_of<NSA>::S == S || step_of<NSA>::TOT == step_of<NSA>::S) && ...),
                 "AutoSwitch: a non-stiff method's extra stages would overlap the new-point slot");
-  static_assert((std::is_same_v<typename step_of<STA>::template cache_type<SVector<double, 1>>,
-                                typename step_of<std::tuple_element_t<0, STs>>::template cache_type<SVector<double, 1>>> &&
-                 ...),
-                "AutoSwitch: the stiff candidates must share one cache type");
   static_assert(((last_unit_stage<typename NSA::tableau>() >= 0) && ...),
                 "AutoSwitch: non-stiff tableaus need an internal stage at c = 1 (Tsit5, DP5, Vern7, Vern9)");
 
@@ -123,14 +248,21 @@ struct AutoSwitchStep<Policy, std::tuple<NSA...>, std::tuple<STA...>> {
     using R = real_t<scalar_t<State>>;
     using std::abs;
     using std::sqrt;
+    int nf_switch = 0;
     if (c.tried && double(t) != c.t_tried) {  // the last attempt was accepted: count its verdict
       c.count = c.signal ? c.count + 1 : 0;
       if (c.count >= (c.mode == 0 ? 10 : 3)) {
         c.mode = 1 - c.mode;
         c.count = 0;
         ++c.nswitch;
-        if constexpr (requires { c.restart(); }) {
-          if (c.mode == 1) c.restart();  // history from before the non-stiff stretch is stale
+        if (c.mode == 1) {  // history and J from before the non-stiff stretch are stale
+          c.with_stiff([](auto& sc, auto) {
+            if constexpr (requires { sc.restart(); }) sc.restart();
+            if constexpr (requires { sc.reset_history(); }) sc.reset_history();  // multistep: start at k[0] = f(u)
+          });
+        } else if (!c.with_stiff([](auto&, auto I) { return gives_f_at_new_point_v<step_of<std::tuple_element_t<I, STs>>>; })) {
+          detail::eval_rhs<Inplace>(f, k[0], u, p, t);  // the explicit method's k[0] is f(u): a BDF step left none
+          ++nf_switch;
         }
       }
     }
@@ -161,17 +293,23 @@ struct AutoSwitchStep<Policy, std::tuple<NSA...>, std::tuple<STA...>> {
         const R rho = den > 0 ? sqrt(num / den) : R(0);
         c.signal = abs(R(h)) * rho > R(0.9 * Tab::stability_size);
         if constexpr (NS::S != S) k[S - 1] = k[NS::S - 1];
-        return nf;
+        return nf + nf_switch;
       });
     }
-    return visit_index<STs>(c.ist, [&]<class A>(std::type_identity<A>) {
-      using ST = step_of<A>;
-      int nf = ST::template stages<Inplace>(f, p, u, t, h, k, tmp, unew, static_cast<typename Cache::Base&>(c));
+    c.template prepare_stiff<Inplace>(f, p, u, t);
+    return nf_switch + c.with_stiff([&](auto& sc, auto I) {
+      using ST = step_of<std::tuple_element_t<I, STs>>;
+      int nf = ST::template stages<Inplace>(f, p, u, t, h, k, tmp, unew, sc);
       nf += ST::template new_point<Inplace>(f, p, unew, t + h, k);
-      const R rho = R(c.jacobian_norm_inf());
+      c.mirror();
+      c.signal = false;
+      if constexpr (requires { sc.krylov; }) {
+        if (sc.krylov) return nf;  // J is never formed: no estimate of its norm, so the method stays stiff
+      }
+      const R rho = R(sc.jacobian_norm_inf());
       const double size = visit_index<NSs>(c.ins, []<class B>(std::type_identity<B>) { return B::tableau::stability_size; });
       c.signal = abs(R(h)) * rho < R(0.9 * size);
-      if constexpr (ST::S != S) k[S - 1] = k[ST::S - 1];
+      if constexpr (ST::S != S && gives_f_at_new_point_v<ST>) k[S - 1] = k[ST::S - 1];
       return nf;
     });
   }
@@ -180,10 +318,19 @@ struct AutoSwitchStep<Policy, std::tuple<NSA...>, std::tuple<STA...>> {
   static int new_point(const F&, const P&, const State&, T, K&) {
     return 0;  // done in stages, by whichever method took the step
   }
-  template <bool Inplace, class F, class P, class State, class K, class T>
-  static int extra_stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp, int tag) {
-    return visit_index<std::tuple<NSA..., STA...>>(tag, [&]<class A>(std::type_identity<A>) {
-      return step_of<A>::template extra_stages<Inplace>(f, p, u, t, h, k, tmp);
+  template <bool Inplace, class F, class P, class State, class K, class T, class Cache>
+  static int extra_stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp, int tag, const Cache& c) {
+    if (tag < nns)
+      return visit_index<NSs>(tag, [&]<class A>(std::type_identity<A>) {
+        return step_of<A>::template extra_stages<Inplace>(f, p, u, t, h, k, tmp);
+      });
+    return c.with_stiff([&](const auto& sc, auto I) {
+      using ST = step_of<std::tuple_element_t<I, STs>>;
+      if constexpr (requires { ST::template extra_stages<Inplace>(f, p, u, t, h, k, tmp, sc); }) {
+        return ST::template extra_stages<Inplace>(f, p, u, t, h, k, tmp, sc);
+      } else {
+        return ST::template extra_stages<Inplace>(f, p, u, t, h, k, tmp);
+      }
     });
   }
 
@@ -195,11 +342,12 @@ struct AutoSwitchStep<Policy, std::tuple<NSA...>, std::tuple<STA...>> {
       return visit_index<NSs>(c.ins, [&]<class A>(std::type_identity<A>) {
         return fit_exponent<step_of<A>>(step_of<A>::error_squared(u, unew, k, h, tol));
       });
-    return visit_index<STs>(c.ist, [&]<class A>(std::type_identity<A>) {
-      using ST = step_of<A>;
-      const auto& base = static_cast<const typename Cache::Base&>(c);
-      if constexpr (requires { ST::error_squared(u, unew, k, h, tol, base); }) {
-        return fit_exponent<ST>(ST::error_squared(u, unew, k, h, tol, base));
+    return c.with_stiff([&]<class C>(const C& sc, auto I) {
+      using ST = step_of<std::tuple_element_t<I, STs>>;
+      if constexpr (Cache::template own_control_v<C>) {
+        return ST::error_squared(u, unew, k, h, tol, sc);  // it chooses its own step size from the raw estimate
+      } else if constexpr (requires { ST::error_squared(u, unew, k, h, tol, sc); }) {
+        return fit_exponent<ST>(ST::error_squared(u, unew, k, h, tol, sc));
       } else {
         return fit_exponent<ST>(ST::error_squared(u, unew, k, h, tol));
       }
@@ -227,7 +375,7 @@ struct AutoSwitchStep<Policy, std::tuple<NSA...>, std::tuple<STA...>> {
 
 // AutoSwitch<NonStiff, Stiff>: one pair.
 struct FirstPair {
-  static std::array<int, 2> choose(double, std::size_t) { return {0, 0}; }
+  static SwitchChoice choose(double, std::size_t) { return {}; }
 };
 
 }  // namespace detail
@@ -241,14 +389,21 @@ struct AutoSwitch {
   static StepController default_controller() { return NonStiff::default_controller(); }
 };
 
-// What solve(prob, opts) uses when no algorithm is named (the rule is documented in docs/solving.md):
-// non-stiff Tsit5, or Vern7 when reltol < 1e-6; stiff Rosenbrock23 when reltol >= 1e-3 (the default 1e-3),
-// Rodas5P below; switching between the two by the stiffness test above.
+// What solve(prob, opts) uses when no algorithm is named (the rule is documented in docs/solving.md), as
+// DifferentialEquations.jl's default: non-stiff Tsit5, or Vern7 when reltol < 1e-6; the stiff method by size,
+// Rosenbrock23 (reltol >= 1e-3, the default 1e-3) or Rodas5P for up to 50 states, FBDF above, with a sparse
+// LU when the detected Jacobian pattern is sparse, else a dense LU up to 500 states and GMRES beyond;
+// switching between the two by the stiffness test above.
 struct DefaultODEAlgorithm {
+  static constexpr std::size_t small_size = 50, medium_size = 500;
   struct Policy {
-    static std::array<int, 2> choose(double reltol, std::size_t) { return {reltol < 1e-6 ? 1 : 0, reltol >= 1e-3 ? 0 : 1}; }
+    static detail::SwitchChoice choose(double reltol, std::size_t n) {
+      const int nonstiff = reltol < 1e-6 ? 1 : 0;
+      if (n > small_size) return {nonstiff, 2, true, n <= medium_size};  // FBDF; its linear solver: prepare_stiff
+      return {nonstiff, reltol >= 1e-3 ? 0 : 1, false};
+    }
   };
-  using step_type = detail::AutoSwitchStep<Policy, std::tuple<Tsit5, Vern7>, std::tuple<Rosenbrock23, Rodas5P>>;
+  using step_type = detail::AutoSwitchStep<Policy, std::tuple<Tsit5, Vern7>, std::tuple<Rosenbrock23, Rodas5P, FBDF<>>>;
   static constexpr int order = 5;
   static constexpr bool is_adaptive = true;
   static constexpr const char* name() { return "DefaultODEAlgorithm"; }
