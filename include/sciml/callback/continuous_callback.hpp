@@ -48,8 +48,19 @@ struct EventLocator {
       cond(out, integ.work(), T(tq), integ);
     }
   }
-  bool enabled(bool upcross) const {
-    return upcross ? !std::is_same_v<Up, NoAffect> : !std::is_same_v<Down, NoAffect>;
+  // a direction is ignored when its affect is NoAffect, or (run-time affects) when affect.active(i) is false
+  bool enabled(bool upcross, std::size_t i) const {
+    return upcross ? enabled_for(up, i) : enabled_for(down, i);
+  }
+  template <class A>
+  static bool enabled_for(const A& a, std::size_t i) {
+    if constexpr (std::is_same_v<A, NoAffect>) {
+      return false;
+    } else if constexpr (requires { a.active(i); }) {
+      return a.active(i);
+    } else {
+      return true;
+    }
   }
 
   template <class I>
@@ -87,7 +98,7 @@ struct EventLocator {
         const double ga = last[i], gb = cur[i];
         if (ga == 0 || !(ga < 0 ? gb >= 0 : gb <= 0)) continue;  // no crossing for this component
         const bool upc = ga < 0;
-        if (!enabled(upc)) continue;
+        if (!enabled(upc, i)) continue;
         double te = tb;
         if (gb != 0) {
           auto g = [&](double tq) {

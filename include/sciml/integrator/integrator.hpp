@@ -563,7 +563,7 @@ class Integrator {
     ctrl_.set_gamma(R(c.gamma > 0 ? c.gamma : d.gamma));
     ctrl_.k = R(std::min(Step::order, Step::embedded_order) + 1);
     if constexpr (requires { cache_.tol; }) cache_.tol = tolview();
-    if constexpr (has_sparse_jacobian_v<F> && requires { cache_.sparse; }) cache_.sparse = true;
+    if constexpr (has_sparse_jacobian_v<F> && requires { cache_.sparse; }) cache_.sparse = f_.enabled;
     if (o.linsolve == LinearSolver::GMRES) {
       if constexpr (requires { cache_.krylov; }) {
         cache_.krylov = true;

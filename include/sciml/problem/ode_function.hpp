@@ -57,6 +57,7 @@ template <class F, bool Detect>
 struct SparseJacobianFunction : F {
   static constexpr bool detect_sparsity = Detect;
   SparsityPattern jac_prototype;
+  bool enabled = true;  // false: the dense path after all (a run-time model that decides by its size)
   SparseJacobianFunction(F f, SparsityPattern s) : F(std::move(f)), jac_prototype(std::move(s)) {}
 };
 

@@ -1,0 +1,27 @@
+"""sciml: differential equations solved in compiled C++ from Python.
+
+Your f(u, p, t) is traced once into an expression graph and compiled (bytecode at once, native code in the
+background), so a solve never calls back into Python. The names are those of the C++ library and of
+DifferentialEquations.jl / diffeqpy: ODEProblem, solve, Tsit5(), Rodas5P(), ..., and solve_ivp is a drop-in
+for scipy.integrate.solve_ivp."""
+__version__ = "0.1.0"
+
+from . import _core  # noqa: E402
+from ._trace import TraceError, TracingWarning, ifelse  # noqa: E402
+from ._problem import (  # noqa: E402
+    BS3, DP5, DP8, FBDF, RK4, TRBDF2, Algorithm, AutoTsit5, AutoVern7, AutoVern9, CallbackSet, ContinuousCallback,
+    DefaultODEAlgorithm, DiscreteCallback, Euler, ImplicitEuler, KenCarp4, Kvaerno5, Midpoint, ODEProblem,
+    ODESolution, RadauIIA5, Rodas4, Rodas5P, Rosenbrock23, Tsit5, Vern6, Vern7, Vern8, Vern9, jit, method_by_name,
+    solve)
+from ._solve_ivp import OdeResult, solve_ivp  # noqa: E402
+from ._jit import cache_dir  # noqa: E402
+
+Integrator = _core.Integrator
+
+__all__ = [
+    "ODEProblem", "solve", "solve_ivp", "OdeResult", "ODESolution", "jit", "ifelse", "cache_dir",
+    "ContinuousCallback", "DiscreteCallback", "CallbackSet", "Integrator", "TraceError", "TracingWarning",
+    "Algorithm", "method_by_name", "Euler", "Midpoint", "RK4", "BS3", "DP5", "Tsit5", "Vern6", "Vern7", "Vern8",
+    "Vern9", "DP8", "Rosenbrock23", "Rodas4", "Rodas5P", "ImplicitEuler", "TRBDF2", "KenCarp4", "Kvaerno5",
+    "RadauIIA5", "FBDF", "DefaultODEAlgorithm", "AutoTsit5", "AutoVern7", "AutoVern9",
+]

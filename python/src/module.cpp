@@ -1,0 +1,429 @@
+// sciml._core: the pybind11 extension behind the Python package. It exposes the expression graph that
+// tracing builds, turns a traced graph into a run-time model (bytecode for f and its symbolic Jacobian, plus C
+// sources for the native build), wraps untraceable Python functions as models, and solves a model with any
+// method by name, with the GIL released unless the model calls back into Python.
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+#include <sciml/symbolic/codegen.hpp>
+#include <sciml/symbolic/derivative.hpp>
+#include <sciml/symbolic/expression_graph.hpp>
+#include "runtime_solve.hpp"
+
+namespace py = pybind11;
+using namespace sciml;
+using namespace sciml::python;
+using sciml::symbolic::Graph;
+using sciml::symbolic::Op;
+
+namespace {
+
+using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+std::vector<double> to_vector(const Array& a, const char* name) {
+  if (a.ndim() > 1) throw py::value_error(std::string(name) + ": expected a 1-D array, got " + std::to_string(a.ndim()) + " dimensions");
+  return std::vector<double>(a.data(), a.data() + a.size());
+}
+
+// A NumPy view of n doubles at ptr (no copy), kept valid by `owner`.
+py::array view(double* ptr, std::size_t n, py::handle owner, bool writeable) {
+  py::array a(py::dtype::of<double>(), {n}, {sizeof(double)}, ptr, owner);
+  if (!writeable) py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return a;
+}
+
+// The traced model together with its graph (kept for C sources and the cache key).
+struct PyModel {
+  std::shared_ptr<Model> m;
+  symbolic::Function fn;  // f's graph and outputs (the Jacobian's nodes are added to fn.graph)
+  std::vector<int> jac_outputs;
+  py::object pyfunc;      // the Python callable of an untraced model
+  bool inplace = false;
+};
+
+// Integrator handle given to Python affects; valid only while the affect runs.
+struct PyIntegrator {
+  IntegratorRef* ref = nullptr;
+  IntegratorRef& get() const {
+    if (!ref) throw std::runtime_error("this integrator handle is only valid inside the callback it was passed to");
+    return *ref;
+  }
+};
+
+// One callback as the package passes it.
+struct PyCallback {
+  bool continuous = true;
+  std::optional<symbolic::Program> condition;  // traced condition of (u, p, t)
+  py::object py_condition;                      // else the Python one: condition(u, t, integrator)
+  py::object affect, affect_neg;                // None: ignore that direction (continuous)
+  int interp_points = 10;
+};
+
+std::string retcode_name(ReturnCode rc) { return std::string(to_string(rc)); }
+
+SolveOptions make_options(double reltol, py::object abstol, double dt, bool adaptive, py::object saveat,
+                          std::optional<bool> save_everystep, std::optional<bool> save_start,
+                          std::optional<bool> save_end, std::optional<bool> dense, std::vector<double> tstops,
+                          double dtmin, std::optional<double> dtmax, long maxiters, const std::string& linsolve,
+                          std::size_t n) {
+  SolveOptions o;
+  o.reltol = reltol;
+  if (py::isinstance<py::float_>(abstol) || py::isinstance<py::int_>(abstol)) {
+    o.abstol = abstol.cast<double>();
+  } else {
+    auto v = to_vector(abstol.cast<Array>(), "abstol");
+    if (v.size() != n)
+      throw py::value_error("abstol: " + std::to_string(v.size()) + " values for " + std::to_string(n) + " states");
+    o.abstol = Tolerance(std::move(v));
+  }
+  o.dt = dt;
+  o.adaptive = adaptive;
+  if (!saveat.is_none()) {
+    if (py::isinstance<py::float_>(saveat) || py::isinstance<py::int_>(saveat)) {
+      o.saveat = SaveAt(saveat.cast<double>());
+    } else {
+      o.saveat = SaveAt(to_vector(saveat.cast<Array>(), "saveat"));
+    }
+  }
+  o.save_everystep = save_everystep;
+  o.save_start = save_start;
+  o.save_end = save_end;
+  o.dense = dense;
+  o.tstops = std::move(tstops);
+  o.dtmin = dtmin;
+  if (dtmax) o.dtmax = *dtmax;
+  o.maxiters = maxiters;
+  if (linsolve == "gmres" || linsolve == "GMRES") {
+    o.linsolve = LinearSolver::GMRES;
+  } else if (linsolve != "auto") {
+    throw py::value_error("linsolve: expected 'auto' or 'gmres', got '" + linsolve + "'");
+  }
+  return o;
+}
+
+// The run-time callback lists over the package's callbacks (conditions traced or Python).
+RuntimeCallbacks make_callbacks(const std::vector<std::shared_ptr<PyCallback>>& list, std::size_t n) {
+  RuntimeCallbacks rc;
+  std::vector<std::shared_ptr<PyCallback>> cont, disc;
+  for (const auto& c : list) (c->continuous ? cont : disc).push_back(c);
+  rc.len = cont.size();
+  for (const auto& c : cont) {
+    rc.up_enabled.push_back(!c->affect.is_none());
+    rc.down_enabled.push_back(!c->affect_neg.is_none());
+  }
+  for (const auto& c : cont) rc.interp_points = std::max(rc.interp_points, c->interp_points);
+  auto regs = std::make_shared<std::vector<double>>();
+  for (const auto& c : list)
+    if (c->condition) regs->resize(std::max(regs->size(), c->condition->num_registers()));
+  // value of callback c's condition at (u, t)
+  auto eval = [n, regs](const PyCallback& c, const double* u, const double* p, double t) -> double {
+    if (c.condition) {
+      double out = 0;
+      c.condition->run(u, p, t, &out, regs->data());
+      return out;
+    }
+    py::gil_scoped_acquire gil;
+    std::vector<double> copy(u, u + n);
+    py::array ua(py::dtype::of<double>(), {n}, {sizeof(double)}, copy.data());
+    return c.py_condition(ua, t, py::none()).cast<double>();
+  };
+  auto run_affect = [](const py::object& a, IntegratorRef& ref) {
+    py::gil_scoped_acquire gil;
+    auto handle = std::make_shared<PyIntegrator>();
+    handle->ref = &ref;
+    py::object h = py::cast(handle);
+    try {
+      a(h);
+    } catch (...) {
+      handle->ref = nullptr;
+      throw;
+    }
+    handle->ref = nullptr;
+  };
+  if (!cont.empty()) {
+    rc.conditions = [cont, eval](double* out, const double* u, const double* p, double t) {
+      for (std::size_t i = 0; i < cont.size(); ++i) out[i] = eval(*cont[i], u, p, t);
+    };
+    rc.affect = [cont, run_affect](std::size_t i, IntegratorRef& ref, bool up) {
+      run_affect(up ? cont[i]->affect : cont[i]->affect_neg, ref);  // only enabled directions get here
+    };
+  }
+  rc.ndiscrete = disc.size();
+  if (!disc.empty()) {
+    rc.discrete_conditions = [disc, eval](std::vector<char>& fire, const double* u, const double* p, double t) {
+      for (std::size_t i = 0; i < disc.size(); ++i) fire[i] = eval(*disc[i], u, p, t) != 0.0;
+    };
+    rc.discrete_affect = [disc, run_affect](std::size_t i, IntegratorRef& ref) { run_affect(disc[i]->affect, ref); };
+  }
+  return rc;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "sciml.cpp: the compiled core of the sciml package";
+
+  py::enum_<Op>(m, "Op")
+      .value("Const", Op::Const).value("Var", Op::Var).value("Param", Op::Param).value("Time", Op::Time)
+      .value("Neg", Op::Neg).value("Sin", Op::Sin).value("Cos", Op::Cos).value("Tan", Op::Tan)
+      .value("Asin", Op::Asin).value("Acos", Op::Acos).value("Atan", Op::Atan).value("Sinh", Op::Sinh)
+      .value("Cosh", Op::Cosh).value("Tanh", Op::Tanh).value("Exp", Op::Exp).value("Expm1", Op::Expm1)
+      .value("Log", Op::Log).value("Log1p", Op::Log1p).value("Sqrt", Op::Sqrt).value("Cbrt", Op::Cbrt)
+      .value("Abs", Op::Abs).value("Sign", Op::Sign).value("Floor", Op::Floor).value("Ceil", Op::Ceil)
+      .value("Add", Op::Add).value("Sub", Op::Sub).value("Mul", Op::Mul).value("Div", Op::Div)
+      .value("Pow", Op::Pow).value("Atan2", Op::Atan2).value("Min", Op::Min).value("Max", Op::Max)
+      .value("Mod", Op::Mod).value("Lt", Op::Lt).value("Le", Op::Le).value("Gt", Op::Gt).value("Ge", Op::Ge)
+      .value("Eq", Op::Eq).value("Ne", Op::Ne).value("And", Op::And).value("Or", Op::Or).value("Not", Op::Not)
+      .value("IfElse", Op::IfElse);
+
+  py::class_<Graph, std::shared_ptr<Graph>>(m, "Graph")
+      .def(py::init<>())
+      .def("constant", &Graph::constant)
+      .def("var", &Graph::var)
+      .def("param", &Graph::param)
+      .def("time", &Graph::time)
+      .def("unary", &Graph::unary)
+      .def("binary", &Graph::binary)
+      .def("ifelse", &Graph::ifelse)
+      .def("is_constant", [](const Graph& g, int i) { return g.node(i).op == Op::Const; })
+      .def("constant_value", [](const Graph& g, int i) {
+        if (g.node(i).op != Op::Const) throw py::value_error("node is not a constant");
+        return g.node(i).value;
+      })
+      .def("to_string", &Graph::to_string)
+      .def("__len__", &Graph::size);
+
+  py::class_<PyIntegrator, std::shared_ptr<PyIntegrator>>(m, "Integrator", "The integrator as an affect sees it")
+      .def_property_readonly("t", [](const PyIntegrator& h) { return h.get().t; })
+      .def_property_readonly("u", [](py::object self) {
+        auto& r = self.cast<PyIntegrator&>().get();
+        return view(r.u, r.n, self, true);
+      }, "the current state (writeable: an affect may change it in place)")
+      .def_property_readonly("p", [](py::object self) {
+        auto& r = self.cast<PyIntegrator&>().get();
+        return view(r.p, r.np, self, true);
+      }, "the parameters (writeable)")
+      .def("terminate", [](PyIntegrator& h) { h.get().terminate = true; }, "stop the solve after this callback")
+      .def("__call__", [](PyIntegrator& h, double t) {
+        auto& r = h.get();
+        std::vector<double> out(r.n);
+        r.interpolate(t, out.data());
+        return Array(py::ssize_t(out.size()), out.data());
+      }, "the state at a time inside the last step");
+
+  py::class_<PyCallback, std::shared_ptr<PyCallback>>(m, "_Callback")
+      .def(py::init([](bool continuous, py::object traced, py::object py_condition, py::object affect,
+                       py::object affect_neg, int interp_points) {
+        auto c = std::make_shared<PyCallback>();
+        c->continuous = continuous;
+        if (!traced.is_none()) {
+          auto [graph, node] = traced.cast<std::pair<std::shared_ptr<Graph>, int>>();
+          c->condition = symbolic::Program::compile(*graph, {node});
+        }
+        c->py_condition = py_condition;
+        c->affect = affect;
+        c->affect_neg = affect_neg;
+        c->interp_points = interp_points;
+        return c;
+      }), py::arg("continuous"), py::arg("traced"), py::arg("condition"), py::arg("affect"), py::arg("affect_neg"),
+           py::arg("interp_points") = 10)
+      .def_property_readonly("traced", [](const PyCallback& c) { return bool(c.condition); });
+
+  py::class_<PyModel, std::shared_ptr<PyModel>>(m, "Model")
+      .def_property_readonly("n", [](const PyModel& pm) { return pm.m->n; })
+      .def_property_readonly("np", [](const PyModel& pm) { return pm.m->np; })
+      .def_property_readonly("traced", [](const PyModel& pm) { return pm.m->traced; })
+      .def_property_readonly("sparse", [](const PyModel& pm) { return pm.m->sparse; })
+      .def_property_readonly("jac_nnz", [](const PyModel& pm) { return pm.m->pattern.nnz(); })
+      .def_property_readonly("num_instructions", [](const PyModel& pm) {
+        return pm.m->traced ? pm.m->f.program.num_instructions() : std::size_t(0);
+      })
+      .def_property_readonly("native", [](const PyModel& pm) {
+        return pm.m->f.native.load() != nullptr && pm.m->jac.native.load() != nullptr;
+      })
+      .def("serialize", [](const PyModel& pm) {
+        if (!pm.m->traced) throw py::value_error("serialize: the model is not traced");
+        return symbolic::serialize(pm.fn.graph, pm.fn.outputs) + "\n--jacobian--\n" +
+               symbolic::serialize(pm.fn.graph, pm.jac_outputs);
+      }, "the canonical text of f and its Jacobian (the compile cache hashes it)")
+      .def("c_source", [](const PyModel& pm, const std::string& fsym, const std::string& jsym) {
+        if (!pm.m->traced) throw py::value_error("c_source: the model is not traced");
+        return symbolic::emit_c(pm.fn.graph, pm.fn.outputs, fsym) + "\n" +
+               symbolic::emit_c(pm.fn.graph, pm.jac_outputs, jsym);
+      })
+      .def("load_native", [](PyModel& pm, std::uintptr_t f, std::uintptr_t jac) {
+        if (!pm.m->traced || !f || !jac) throw py::value_error("load_native: a traced model and two function addresses");
+        pm.m->f.native.store(reinterpret_cast<NativeFn>(f), std::memory_order_release);
+        pm.m->jac.native.store(reinterpret_cast<NativeFn>(jac), std::memory_order_release);
+      }, "use native functions (addresses from the compiled library) for f and the Jacobian")
+      .def("unload_native", [](PyModel& pm) {
+        pm.m->f.native.store(nullptr);
+        pm.m->jac.native.store(nullptr);
+      })
+      .def("rhs", [](const PyModel& pm, const Array& u, const Array& p, double t, bool native) {
+        auto uv = to_vector(u, "u"), pv = to_vector(p, "p");
+        if (uv.size() != pm.m->n) throw py::value_error("u: expected " + std::to_string(pm.m->n) + " values");
+        std::vector<double> du(pm.m->n);
+        RuntimeRHS f(ModelView::snapshot(pm.m, native));
+        if (native && pm.m->traced && !f.v.f_native) throw py::value_error("rhs: no native code loaded");
+        f(du, uv, pv, t);
+        return Array(py::ssize_t(du.size()), du.data());
+      }, py::arg("u"), py::arg("p"), py::arg("t"), py::arg("native") = false)
+      .def("jacobian", [](const PyModel& pm, const Array& u, const Array& p, double t, bool native) {
+        auto uv = to_vector(u, "u"), pv = to_vector(p, "p");
+        const std::size_t n = pm.m->n;
+        if (uv.size() != n) throw py::value_error("u: expected " + std::to_string(n) + " values");
+        Eigen::MatrixXd J = Eigen::MatrixXd::Zero(Eigen::Index(n), Eigen::Index(n));
+        RuntimeJac jac(ModelView::snapshot(pm.m, native));
+        jac(J, uv, pv, t);
+        Array out({py::ssize_t(n), py::ssize_t(n)});
+        auto w = out.mutable_unchecked<2>();
+        for (std::size_t i = 0; i < n; ++i)
+          for (std::size_t j = 0; j < n; ++j) w(i, j) = J(Eigen::Index(i), Eigen::Index(j));
+        return out;
+      }, py::arg("u"), py::arg("p"), py::arg("t"), py::arg("native") = false);
+
+  m.def("traced_model", [](std::shared_ptr<Graph> g, std::vector<int> outputs, std::size_t np, std::size_t n,
+                           double sparse_fill, std::size_t sparse_min) {
+    if (outputs.size() != n)
+      throw py::value_error("f returned " + std::to_string(outputs.size()) + " values for " + std::to_string(n) + " states");
+    auto pm = std::make_shared<PyModel>();
+    pm->fn.graph = *g;
+    pm->fn.n_states = int(n);
+    pm->fn.n_params = int(np);
+    pm->fn.outputs = outputs;
+    auto jac = symbolic::jacobian(pm->fn);
+    pm->jac_outputs = jac.values;
+    auto model = std::make_shared<Model>();
+    model->n = n;
+    model->np = np;
+    model->traced = true;
+    model->f.program = symbolic::Program::compile(pm->fn.graph, pm->fn.outputs);
+    model->jac.program = symbolic::Program::compile(pm->fn.graph, jac.values);
+    model->pattern = std::move(jac.pattern);
+    model->pattern.n = n;
+    model->sparse = n >= sparse_min && double(model->pattern.nnz()) <= sparse_fill * double(n) * double(n);
+    pm->m = std::move(model);
+    return pm;
+  }, py::arg("graph"), py::arg("outputs"), py::arg("np"), py::arg("n"), py::arg("sparse_fill") = 0.1,
+     py::arg("sparse_min") = 51);
+
+  m.def("callback_model", [](py::object f, bool inplace, std::size_t n, std::size_t np) {
+    auto pm = std::make_shared<PyModel>();
+    pm->pyfunc = f;
+    pm->inplace = inplace;
+    auto model = std::make_shared<Model>();
+    model->n = n;
+    model->np = np;
+    model->traced = false;
+    py::object fobj = f;
+    // hold a reference without the GIL-less copies pybind's std::function casts would make
+    auto holder = std::make_shared<py::object>(fobj);
+    model->callback = [holder, inplace, n, np](double* du, const double* u, const double* p, double t) {
+      py::gil_scoped_acquire gil;
+      py::array ua = view(const_cast<double*>(u), n, py::none(), false);
+      py::array pa = view(const_cast<double*>(p), np, py::none(), false);
+      if (inplace) {
+        py::array da = view(du, n, py::none(), true);
+        (*holder)(da, ua, pa, t);
+        return;
+      }
+      py::object r = (*holder)(ua, pa, t);
+      Array ra;
+      try {
+        ra = r.cast<Array>();
+      } catch (const py::cast_error&) {
+        throw py::type_error("f must return a sequence of numbers, got " + std::string(py::str(r.get_type())));
+      }
+      if (std::size_t(ra.size()) != n)
+        throw py::value_error("f returned " + std::to_string(ra.size()) + " values for " + std::to_string(n) + " states");
+      std::copy(ra.data(), ra.data() + n, du);
+    };
+    pm->m = std::move(model);
+    return pm;
+  });
+
+  py::class_<RuntimeSolution, std::shared_ptr<RuntimeSolution>>(m, "_Solution")
+      .def_property_readonly("t", [](py::object self) {
+        auto& s = self.cast<RuntimeSolution&>();
+        return py::array(py::dtype::of<double>(), {s.t.size()}, {sizeof(double)}, s.t.data(), self);
+      })
+      .def_property_readonly("u", [](py::object self) {
+        auto& s = self.cast<RuntimeSolution&>();
+        const std::size_t rows = s.n ? s.u.size() / s.n : 0;
+        return py::array(py::dtype::of<double>(), {rows, s.n}, {s.n * sizeof(double), sizeof(double)}, s.u.data(), self);
+      })
+      .def_property_readonly("retcode", [](const RuntimeSolution& s) { return retcode_name(s.retcode); })
+      .def_property_readonly("success", [](const RuntimeSolution& s) { return successful_retcode(s.retcode); })
+      .def_property_readonly("message", [](const RuntimeSolution& s) { return s.message; })
+      .def_property_readonly("alg", [](const RuntimeSolution& s) { return s.alg; })
+      .def_property_readonly("dense", [](const RuntimeSolution& s) { return s.dense; })
+      .def_property_readonly("stats", [](const RuntimeSolution& s) {
+        py::dict d;
+        d["nf"] = s.stats.nf;
+        d["njac"] = s.stats.njac;
+        d["nw"] = s.stats.nw;
+        d["nsolve"] = s.stats.nsolve;
+        d["naccept"] = s.stats.naccept;
+        d["nreject"] = s.stats.nreject;
+        d["nsteps"] = s.stats.nsteps;
+        d["nnonliniter"] = s.stats.nnonliniter;
+        d["nnonlinconvfail"] = s.stats.nnonlinconvfail;
+        d["nswitch"] = s.stats.nswitch;
+        d["nkrylov"] = s.stats.nkrylov;
+        return d;
+      })
+      .def("interpolate", [](const RuntimeSolution& s, const Array& ts) {
+        Array out({py::ssize_t(ts.size()), py::ssize_t(s.n)});
+        auto w = out.mutable_data();
+        for (py::ssize_t i = 0; i < ts.size(); ++i) s.interpolate(ts.data()[i], w + std::size_t(i) * s.n);
+        return out;
+      });
+
+  m.def("methods", [] {
+    std::vector<std::string> names;
+    for (const auto& [k, v] : registry()) names.push_back(k);
+    return names;
+  });
+
+  m.def("solve", [](std::shared_ptr<PyModel> pm, const std::string& alg, const Array& u0, double t0, double t1,
+                    const Array& p, double reltol, py::object abstol, double dt, bool adaptive, py::object saveat,
+                    std::optional<bool> save_everystep, std::optional<bool> save_start, std::optional<bool> save_end,
+                    std::optional<bool> dense, std::vector<double> tstops, double dtmin, std::optional<double> dtmax,
+                    long maxiters, const std::string& linsolve, bool allow_native,
+                    std::vector<std::shared_ptr<PyCallback>> callbacks) {
+    const auto& reg = registry();
+    auto it = reg.find(alg);
+    if (it == reg.end()) throw py::value_error("alg: unknown method '" + alg + "'");
+    auto u = to_vector(u0, "u0");
+    auto pv = to_vector(p, "p");
+    if (u.size() != pm->m->n)
+      throw py::value_error("u0: " + std::to_string(u.size()) + " values for a model of " + std::to_string(pm->m->n) + " states");
+    if (pv.size() != pm->m->np)
+      throw py::value_error("p: " + std::to_string(pv.size()) + " values for a model of " + std::to_string(pm->m->np) + " parameters");
+    SolveOptions o = make_options(reltol, abstol, dt, adaptive, saveat, save_everystep, save_start, save_end, dense,
+                                  std::move(tstops), dtmin, dtmax, maxiters, linsolve, u.size());
+    RuntimeProblem prob(make_runtime_function(ModelView::snapshot(pm->m, allow_native)), u, {t0, t1}, pv);
+    std::shared_ptr<RuntimeSolution> sol;
+    {
+      RuntimeCallbacks rc = make_callbacks(callbacks, u.size());
+      py::gil_scoped_release release;  // Python code (callbacks, an untraced f) takes the GIL back itself
+      sol = it->second(prob, o, rc);
+    }
+    return sol;
+  }, py::arg("model"), py::arg("alg"), py::arg("u0"), py::arg("t0"), py::arg("t1"), py::arg("p"),
+     py::arg("reltol"), py::arg("abstol"), py::arg("dt"), py::arg("adaptive"), py::arg("saveat"),
+     py::arg("save_everystep"), py::arg("save_start"), py::arg("save_end"), py::arg("dense"), py::arg("tstops"),
+     py::arg("dtmin"), py::arg("dtmax"), py::arg("maxiters"), py::arg("linsolve"), py::arg("allow_native"),
+     py::arg("callbacks"));
+}

@@ -1,0 +1,121 @@
+// The run-time right-hand side the Python package solves with: f(u, p, t) and its Jacobian as bytecode (a
+// traced model), as native functions (the same model compiled to a shared library, loaded by the package), or
+// as a Python callable (a function that could not be traced). One C++ type for all three, so every method
+// is compiled once for the extension.
+#pragma once
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+#include <sciml/linalg/jacobian.hpp>
+#include <sciml/linalg/sparsity.hpp>
+#include <sciml/problem/ode_function.hpp>
+#include <sciml/symbolic/bytecode.hpp>
+
+namespace sciml::python {
+
+// out = g(u, p, t): a native function from a compiled model.
+using NativeFn = void (*)(const double* u, const double* p, double t, double* out);
+
+// One compiled function of (u, p, t): bytecode always, native code once it has been loaded.
+struct Evaluator {
+  symbolic::Program program;
+  std::atomic<NativeFn> native{nullptr};
+  std::size_t num_outputs() const { return program.num_outputs(); }
+};
+
+// A model: n states, np parameters, f and (for traced models) the Jacobian's nonzeros on `pattern`.
+// A Python callable (`callback`, in place: du, u, p, t) replaces f when the model could not be traced; then the
+// Jacobian comes from finite differences of it.
+struct Model {
+  std::size_t n = 0, np = 0;
+  bool traced = false;
+  Evaluator f, jac;
+  SparsityPattern pattern;  // of the Jacobian (traced models)
+  bool sparse = false;      // solve linear systems on the pattern (KLU): large models with a sparse Jacobian
+  std::function<void(double* du, const double* u, const double* p, double t)> callback;
+};
+
+// What one solve uses: native or bytecode, fixed when the solve starts so that a native build finishing in the
+// background does not change a solve midway.
+struct ModelView {
+  std::shared_ptr<const Model> m;
+  NativeFn f_native = nullptr, jac_native = nullptr;
+  static ModelView snapshot(std::shared_ptr<const Model> m, bool allow_native) {
+    ModelView v{std::move(m)};
+    if (allow_native && v.m->traced) {
+      v.f_native = v.m->f.native.load(std::memory_order_acquire);
+      v.jac_native = v.m->jac.native.load(std::memory_order_acquire);
+    }
+    return v;
+  }
+};
+
+// f(du, u, p, t) on std::vector<double> states (double only: the Jacobian is the model's, or differences).
+struct RuntimeRHS {
+  ModelView v;
+  mutable std::vector<double> regs;
+  explicit RuntimeRHS(ModelView view) : v(std::move(view)) {
+    if (v.m->traced) regs.assign(v.m->f.program.num_registers(), 0.0);
+  }
+  void operator()(std::vector<double>& du, const std::vector<double>& u, const std::vector<double>& p,
+                  double t) const {
+    const Model& m = *v.m;
+    if (!m.traced) {
+      m.callback(du.data(), u.data(), p.data(), t);
+    } else if (v.f_native) {
+      v.f_native(u.data(), p.data(), t, du.data());
+    } else {
+      m.f.program.run(u.data(), p.data(), t, du.data(), regs.data());
+    }
+  }
+};
+
+// jac(J, u, p, t): the traced Jacobian scattered into J (a dense matrix, or the SparseJacobianView of the
+// sparse path), or forward differences of the Python callable.
+struct RuntimeJac {
+  ModelView v;
+  mutable std::vector<double> regs, vals, w0, w1, w2;
+  explicit RuntimeJac(ModelView view) : v(std::move(view)) {
+    const Model& m = *v.m;
+    if (m.traced) {
+      regs.assign(m.jac.program.num_registers(), 0.0);
+      vals.assign(m.pattern.nnz(), 0.0);
+    } else {
+      w0.assign(m.n, 0.0);
+      w1 = w2 = w0;
+    }
+  }
+  template <class J>
+  void operator()(J& jac, const std::vector<double>& u, const std::vector<double>& p, double t) const {
+    const Model& m = *v.m;
+    if (!m.traced) {
+      RuntimeRHS f(v);
+      jacobian_fd<true>(f, u, p, t, jac, w0, w1, w2);
+      return;
+    }
+    if (v.jac_native) {
+      v.jac_native(u.data(), p.data(), t, vals.data());
+    } else {
+      m.jac.program.run(u.data(), p.data(), t, vals.data(), regs.data());
+    }
+    if constexpr (requires { jac.setZero(); }) jac.setZero();
+    const SparsityPattern& s = m.pattern;
+    for (std::size_t i = 0; i < s.n; ++i)
+      for (std::size_t k = s.row_ptr[i]; k < s.row_ptr[i + 1]; ++k) jac(i, s.col[k]) = vals[k];
+  }
+};
+
+using RuntimeFunction = SparseJacobianFunction<ODEFunction<RuntimeRHS, RuntimeJac>, false>;
+
+inline RuntimeFunction make_runtime_function(const ModelView& v) {
+  RuntimeFunction fn{ODEFunction<RuntimeRHS, RuntimeJac>{RuntimeRHS{v}, RuntimeJac{v}},
+                     v.m->traced ? v.m->pattern : SparsityPattern{}};
+  fn.enabled = v.m->traced && v.m->sparse;
+  return fn;
+}
+
+}  // namespace sciml::python

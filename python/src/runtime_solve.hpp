@@ -1,0 +1,222 @@
+// Solving a run-time model with any method, chosen by name: a registry of solve functions (one per method,
+// filled by the methods_*.cpp files), run-time callbacks (continuous events with Python or traced conditions,
+// discrete ones) and a type-erased solution that keeps the method's dense output for sol(t).
+#pragma once
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+#include <sciml/ode.hpp>
+#include "runtime_model.hpp"
+
+namespace sciml::python {
+
+using RuntimeProblem = ODEProblem<RuntimeFunction, std::vector<double>, std::vector<double>>;
+
+// What an affect sees of the integrator (the package wraps it as sciml.Integrator).
+struct IntegratorRef {
+  double t = 0;
+  double* u = nullptr;
+  std::size_t n = 0;
+  double* p = nullptr;
+  std::size_t np = 0;
+  bool terminate = false;
+  std::function<void(double, double*)> interpolate;  // u at a time inside the last step
+};
+
+// Continuous events: `conditions` fills out[0..len) from (u, p, t); affect(which, integrator, upcrossing).
+// Discrete callbacks: `discrete_conditions` says which of them fire after a step; discrete_affect(i, integ).
+struct RuntimeCallbacks {
+  std::size_t len = 0;  // continuous conditions
+  std::function<void(double* out, const double* u, const double* p, double t)> conditions;
+  std::function<void(std::size_t which, IntegratorRef&, bool up)> affect;
+  std::vector<bool> up_enabled, down_enabled;
+  int interp_points = 10;
+  std::size_t ndiscrete = 0;
+  std::function<void(std::vector<char>& fire, const double* u, const double* p, double t)> discrete_conditions;
+  std::function<void(std::size_t which, IntegratorRef&)> discrete_affect;
+  bool empty() const { return len == 0 && ndiscrete == 0; }
+};
+
+namespace detail {
+
+template <class I>
+IntegratorRef make_ref(I& integ) {
+  IntegratorRef r;
+  r.t = double(integ.t);
+  r.u = integ.u.data();
+  r.n = integ.u.size();
+  r.p = integ.p.data();
+  r.np = integ.p.size();
+  r.interpolate = [&integ](double tq, double* out) {
+    auto& w = integ.work();
+    integ.interpolate(tq, w);
+    std::copy(w.begin(), w.end(), out);
+  };
+  return r;
+}
+
+struct CondAdapter {
+  const RuntimeCallbacks* cbs;
+  template <class U, class T, class I>
+  void operator()(std::vector<double>& out, const U& u, T t, I& integ) const {
+    cbs->conditions(out.data(), u.data(), integ.p.data(), double(t));
+  }
+};
+template <bool Up>
+struct AffectAdapter {
+  const RuntimeCallbacks* cbs;
+  bool active(std::size_t i) const { return Up ? cbs->up_enabled[i] : cbs->down_enabled[i]; }
+  template <class I>
+  void operator()(I& integ, std::size_t i) const {
+    IntegratorRef r = make_ref(integ);
+    cbs->affect(i, r, Up);
+    if (r.terminate) integ.terminate();
+  }
+};
+
+// The callback interface of the integrator (see callback_set.hpp) over run-time lists.
+struct RuntimeCallbackSet {
+  static constexpr bool has_continuous = true;
+  static constexpr bool has_discrete = true;
+  const RuntimeCallbacks* cbs;
+  sciml::detail::EventLocator<CondAdapter, AffectAdapter<true>, AffectAdapter<false>> loc;
+  std::vector<char> fire;
+
+  explicit RuntimeCallbackSet(const RuntimeCallbacks* c)
+      : cbs(c), loc{{c}, {c}, {c}, c->len ? c->len : 1, c->interp_points, 1e-12, {}, {}, {}, {}, {}, 0, 0, 0, true} {}
+  template <class I>
+  void init(I& integ) {
+    if (cbs->len) loc.init(integ);
+  }
+  template <class I>
+  bool find_event(I& integ) {
+    return cbs->len && loc.find_event(integ);
+  }
+  double event_time() const { return loc.event_time(); }
+  template <class I>
+  void apply_event(I& integ) {
+    loc.apply_event(integ);
+  }
+  template <class I>
+  void refresh(I& integ, bool fired) {
+    if (cbs->len) loc.refresh(integ, fired);
+  }
+  template <class I>
+  bool apply_discrete(I& integ) {
+    if (!cbs->ndiscrete) return false;
+    fire.assign(cbs->ndiscrete, 0);
+    cbs->discrete_conditions(fire, integ.u.data(), integ.p.data(), double(integ.t));
+    bool any = false;
+    for (std::size_t i = 0; i < fire.size(); ++i) {
+      if (!fire[i]) continue;
+      IntegratorRef r = make_ref(integ);
+      cbs->discrete_affect(i, r);
+      if (r.terminate) integ.terminate();
+      any = true;
+    }
+    return any;
+  }
+};
+
+}  // namespace detail
+
+// A finished solve: saved points, return code, counters, and sol(t) through the method's interpolant.
+struct RuntimeSolution {
+  std::vector<double> t;
+  std::vector<double> u;  // row-major, one row of n per saved time
+  std::size_t n = 0;
+  ReturnCode retcode = ReturnCode::Default;
+  std::string message;
+  Stats stats;
+  bool dense = false;
+  std::string alg;
+  virtual ~RuntimeSolution() = default;
+  virtual void interpolate(double tq, double* out) const = 0;
+};
+
+template <class Sol>
+struct RuntimeSolutionOf : RuntimeSolution {
+  Sol sol;
+  explicit RuntimeSolutionOf(Sol s) : sol(std::move(s)) {
+    t.assign(sol.t.begin(), sol.t.end());
+    n = sol.u.empty() ? 0 : sol.u.front().size();
+    u.reserve(sol.u.size() * n);
+    for (const auto& x : sol.u) u.insert(u.end(), x.begin(), x.end());
+    retcode = sol.retcode;
+    message = sol.message;
+    stats = sol.stats;
+    dense = sol.dense;
+    sol.t.clear();
+    sol.t.shrink_to_fit();
+    sol.u.clear();
+    sol.u.shrink_to_fit();
+  }
+  void interpolate(double tq, double* out) const override {
+    std::vector<double> w(n);
+    if (dense) {
+      sol.interpolate(tq, w);
+    } else {
+      interpolate_saved(tq, w);
+    }
+    std::copy(w.begin(), w.end(), out);
+  }
+
+ private:
+  // linear interpolation of the saved points (the solution's own fallback needs its u, moved out above)
+  void interpolate_saved(double tq, std::vector<double>& w) const {
+    const std::size_t m = t.size();
+    const bool fwd = t.back() >= t.front();
+    const double lo = fwd ? t.front() : t.back(), hi = fwd ? t.back() : t.front();
+    if (!(tq >= lo && tq <= hi))
+      throw std::out_of_range("sol(t): t = " + std::to_string(tq) + " is outside the solved interval");
+    std::size_t i = 1;
+    while (i < m - 1 && (fwd ? t[i] < tq : t[i] > tq)) ++i;
+    const double a = t[i - 1], b = t[i];
+    const double s = b != a ? (tq - a) / (b - a) : 1.0;
+    for (std::size_t k = 0; k < n; ++k) w[k] = (1 - s) * u[(i - 1) * n + k] + s * u[i * n + k];
+  }
+};
+
+// A solve by one method: the problem, options and callbacks.
+using SolveFn = std::function<std::unique_ptr<RuntimeSolution>(const RuntimeProblem&, const SolveOptions&,
+                                                               const RuntimeCallbacks&)>;
+using Registry = std::map<std::string, SolveFn>;
+
+template <class Alg>
+std::unique_ptr<RuntimeSolution> solve_runtime(const RuntimeProblem& prob, const SolveOptions& opts,
+                                               const RuntimeCallbacks& cbs) {
+  auto wrap = [](auto sol) -> std::unique_ptr<RuntimeSolution> {
+    auto r = std::make_unique<RuntimeSolutionOf<decltype(sol)>>(std::move(sol));
+    r->alg = Alg::name();
+    return r;
+  };
+  return wrap(solve(prob, Alg{}, opts, detail::RuntimeCallbackSet(&cbs)));
+}
+
+template <class Alg>
+void add_method(Registry& r, const std::string& name) {
+  r[name] = &solve_runtime<Alg>;
+}
+
+// Filled by the methods_*.cpp translation units (split to keep each compile small).
+void register_explicit(Registry& r);
+void register_stiff(Registry& r);
+void register_implicit(Registry& r);
+void register_switching(Registry& r);
+
+inline const Registry& registry() {
+  static const Registry r = [] {
+    Registry x;
+    register_explicit(x);
+    register_stiff(x);
+    register_implicit(x);
+    register_switching(x);
+    return x;
+  }();
+  return r;
+}
+
+}  // namespace sciml::python
