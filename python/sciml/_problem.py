@@ -106,7 +106,9 @@ class ODEProblem:
 
     f is traced once into an expression graph and compiled (bytecode now, native code in the background where a
     C compiler exists); a function that cannot be traced is called from Python, with a TracingWarning that says
-    why. `trace=False` skips tracing."""
+    why. `trace=False` skips tracing. jac(u, p, t) -> n x n array serves an untraced f (a traced f has its exact
+    symbolic Jacobian); mass_matrix M (n x n, may be singular: a DAE of index 1) makes the problem
+    M u' = f(u, p, t), solved by Rodas5P, Rodas4, Rosenbrock23, RadauIIA5 or FBDF."""
 
     def __init__(self, f, u0, tspan, p=None, jac=None, mass_matrix=None, trace=True):
         if not callable(f):
@@ -123,10 +125,14 @@ class ODEProblem:
         if not (np.isfinite(t0) and np.isfinite(t1)):
             raise ValueError(f"tspan: must be finite, got {tspan!r}")
         if mass_matrix is not None:
-            raise NotImplementedError("mass_matrix: mass-matrix DAEs are not yet available from Python; "
-                                      "use the C++ API (with_mass_matrix)")
+            mass_matrix = np.array(mass_matrix, dtype=float)
+            if mass_matrix.shape != (u0.size, u0.size):
+                raise ValueError(f"mass_matrix: expected shape {(u0.size, u0.size)}, got {mass_matrix.shape}")
+            if not np.all(np.isfinite(mass_matrix)):
+                raise ValueError("mass_matrix: contains NaN or Inf")
         if jac is not None and not callable(jac):
             raise TypeError("jac must be callable: jac(u, p, t) -> n x n array")
+        self.mass_matrix = mass_matrix
         self.f = f
         self.u0 = u0
         self.tspan = (t0, t1)
@@ -156,12 +162,12 @@ class ODEProblem:
             warnings.warn(f"sciml: f could not be traced ({self.trace_error}); it will be called from Python at "
                           "every stage, which is slow. Use numpy functions and sciml.ifelse instead of math.* "
                           "and if/else on the state to make it traceable.", TracingWarning, stacklevel=3)
-        self._model = _core.callback_model(self._python_rhs(), self.inplace, n, pv.size)
+        self._model = _core.callback_model(self._python_rhs(), self.inplace, n, pv.size, self._python_jac())
         self._pvec = pv
 
-    def _python_rhs(self):
-        """f as the C++ callback calls it: on arrays, with the user's own p."""
-        f, p = self.f, self.p
+    def _user_p(self):
+        """pvec -> the p the user's own functions expect."""
+        p = self.p
         numeric = p is None or np.ndim(p) == 0 or param_vector(p).size > 0
 
         def user_p(pvec):
@@ -172,7 +178,17 @@ class ODEProblem:
             if np.ndim(p) == 0:
                 return float(pvec[0])
             return pvec.reshape(np.shape(p))
+        return user_p
 
+    def _python_jac(self):
+        if self.jac is None:
+            return None
+        jac, user_p = self.jac, self._user_p()
+        return lambda u, pvec, t: np.asarray(jac(u, user_p(pvec), t), dtype=float)
+
+    def _python_rhs(self):
+        """f as the C++ callback calls it: on arrays, with the user's own p."""
+        f, user_p = self.f, self._user_p()
         if self.inplace:
             return lambda du, u, pvec, t: f(du, u, user_p(pvec), t)
         return lambda u, pvec, t: f(u, user_p(pvec), t)
@@ -200,7 +216,8 @@ class ODEProblem:
                 new.p = p
                 new._pvec = pv
                 if not self._model.traced:
-                    new._model = _core.callback_model(new._python_rhs(), new.inplace, new.u0.size, pv.size)
+                    new._model = _core.callback_model(new._python_rhs(), new.inplace, new.u0.size, pv.size,
+                                                      new._python_jac())
         return new
 
 
@@ -364,8 +381,11 @@ def solve(prob, alg=None, **options):
     for k in options:
         if k not in _OPTIONS:
             raise TypeError(f"solve() got an unexpected keyword argument '{k}'")
-    if alg is None:
-        alg = DefaultODEAlgorithm()
+    if alg is None:  # with a mass matrix: Rodas5P for small systems, FBDF for large ones (docs/python.md)
+        if prob.mass_matrix is not None:
+            alg = Rodas5P() if prob.u0.size <= 50 else FBDF()
+        else:
+            alg = DefaultODEAlgorithm()
     elif isinstance(alg, str):
         alg = method_by_name(alg)
     elif isinstance(alg, type) and issubclass(alg, Algorithm):
@@ -414,7 +434,7 @@ def solve(prob, alg=None, **options):
                        bool(adaptive), saveat, _opt_bool("save_everystep", o.get("save_everystep")),
                        _opt_bool("save_start", o.get("save_start")), _opt_bool("save_end", o.get("save_end")),
                        _opt_bool("dense", o.get("dense")), tstops, dtmin, dtmax, int(maxiters), linsolve,
-                       jit != "bytecode", cbs)
+                       jit != "bytecode", cbs, prob.mass_matrix)
     return ODESolution(core, prob)
 
 

@@ -318,7 +318,7 @@ PYBIND11_MODULE(_core, m) {
   }, py::arg("graph"), py::arg("outputs"), py::arg("np"), py::arg("n"), py::arg("sparse_fill") = 0.1,
      py::arg("sparse_min") = 51);
 
-  m.def("callback_model", [](py::object f, bool inplace, std::size_t n, std::size_t np) {
+  m.def("callback_model", [](py::object f, bool inplace, std::size_t n, std::size_t np, py::object jac) {
     auto pm = std::make_shared<PyModel>();
     pm->pyfunc = f;
     pm->inplace = inplace;
@@ -349,9 +349,22 @@ PYBIND11_MODULE(_core, m) {
         throw py::value_error("f returned " + std::to_string(ra.size()) + " values for " + std::to_string(n) + " states");
       std::copy(ra.data(), ra.data() + n, du);
     };
+    if (!jac.is_none()) {  // jac(u, p, t) -> n x n
+      auto jholder = std::make_shared<py::object>(jac);
+      model->jac_callback = [jholder, n, np](double* J, const double* u, const double* p, double t) {
+        py::gil_scoped_acquire gil;
+        py::array ua = view(const_cast<double*>(u), n, py::none(), false);
+        py::array pa = view(const_cast<double*>(p), np, py::none(), false);
+        py::object r = (*jholder)(ua, pa, t);
+        Array ra = r.cast<Array>();
+        if (ra.ndim() != 2 || std::size_t(ra.shape(0)) != n || std::size_t(ra.shape(1)) != n)
+          throw py::value_error("jac must return an n x n array for n = " + std::to_string(n) + " states");
+        std::copy(ra.data(), ra.data() + n * n, J);
+      };
+    }
     pm->m = std::move(model);
     return pm;
-  });
+  }, py::arg("f"), py::arg("inplace"), py::arg("n"), py::arg("np"), py::arg("jac") = py::none());
 
   py::class_<RuntimeSolution, std::shared_ptr<RuntimeSolution>>(m, "_Solution")
       .def_property_readonly("t", [](py::object self) {
@@ -401,7 +414,7 @@ PYBIND11_MODULE(_core, m) {
                     std::optional<bool> save_everystep, std::optional<bool> save_start, std::optional<bool> save_end,
                     std::optional<bool> dense, std::vector<double> tstops, double dtmin, std::optional<double> dtmax,
                     long maxiters, const std::string& linsolve, bool allow_native,
-                    std::vector<std::shared_ptr<PyCallback>> callbacks) {
+                    std::vector<std::shared_ptr<PyCallback>> callbacks, py::object mass_matrix) {
     const auto& reg = registry();
     auto it = reg.find(alg);
     if (it == reg.end()) throw py::value_error("alg: unknown method '" + alg + "'");
@@ -413,17 +426,31 @@ PYBIND11_MODULE(_core, m) {
       throw py::value_error("p: " + std::to_string(pv.size()) + " values for a model of " + std::to_string(pm->m->np) + " parameters");
     SolveOptions o = make_options(reltol, abstol, dt, adaptive, saveat, save_everystep, save_start, save_end, dense,
                                   std::move(tstops), dtmin, dtmax, maxiters, linsolve, u.size());
-    RuntimeProblem prob(make_runtime_function(ModelView::snapshot(pm->m, allow_native)), u, {t0, t1}, pv);
+    std::optional<MassMatrix> mass;
+    if (!mass_matrix.is_none()) {
+      auto a = mass_matrix.cast<Array>();
+      const auto n = py::ssize_t(u.size());
+      if (a.ndim() != 2 || a.shape(0) != n || a.shape(1) != n)
+        throw py::value_error("mass_matrix: expected an n x n array for n = " + std::to_string(n) + " states");
+      mass = MassMatrix(n, n);
+      auto r = a.unchecked<2>();
+      for (py::ssize_t i = 0; i < n; ++i)
+        for (py::ssize_t j = 0; j < n; ++j) (*mass)(i, j) = r(i, j);
+      if (!mass->allFinite()) throw py::value_error("mass_matrix: contains NaN or Inf");
+    }
+    RuntimeFunction fn = make_runtime_function(ModelView::snapshot(pm->m, allow_native));
+    if (mass && !mass->isDiagonal()) fn.enabled = false;  // the sparse path takes diagonal mass matrices only
+    RuntimeProblem prob(std::move(fn), u, {t0, t1}, pv);
     std::shared_ptr<RuntimeSolution> sol;
     {
       RuntimeCallbacks rc = make_callbacks(callbacks, u.size());
       py::gil_scoped_release release;  // Python code (callbacks, an untraced f) takes the GIL back itself
-      sol = it->second(prob, o, rc);
+      sol = it->second(prob, mass ? &*mass : nullptr, o, rc);
     }
     return sol;
   }, py::arg("model"), py::arg("alg"), py::arg("u0"), py::arg("t0"), py::arg("t1"), py::arg("p"),
      py::arg("reltol"), py::arg("abstol"), py::arg("dt"), py::arg("adaptive"), py::arg("saveat"),
      py::arg("save_everystep"), py::arg("save_start"), py::arg("save_end"), py::arg("dense"), py::arg("tstops"),
      py::arg("dtmin"), py::arg("dtmax"), py::arg("maxiters"), py::arg("linsolve"), py::arg("allow_native"),
-     py::arg("callbacks"));
+     py::arg("callbacks"), py::arg("mass_matrix") = py::none());
 }

@@ -37,6 +37,8 @@ struct Model {
   SparsityPattern pattern;  // of the Jacobian (traced models)
   bool sparse = false;      // solve linear systems on the pattern (KLU): large models with a sparse Jacobian
   std::function<void(double* du, const double* u, const double* p, double t)> callback;
+  // the user's Jacobian for an untraced model (row-major n x n), else finite differences
+  std::function<void(double* J, const double* u, const double* p, double t)> jac_callback;
 };
 
 // What one solve uses: native or bytecode, fixed when the solve starts so that a native build finishing in the
@@ -85,13 +87,20 @@ struct RuntimeJac {
       regs.assign(m.jac.program.num_registers(), 0.0);
       vals.assign(m.pattern.nnz(), 0.0);
     } else {
-      w0.assign(m.n, 0.0);
-      w1 = w2 = w0;
+      w0.assign(m.jac_callback ? m.n * m.n : m.n, 0.0);
+      w1 = w2 = std::vector<double>(m.n, 0.0);
     }
   }
   template <class J>
   void operator()(J& jac, const std::vector<double>& u, const std::vector<double>& p, double t) const {
     const Model& m = *v.m;
+    if (!m.traced && m.jac_callback) {
+      w0.resize(m.n * m.n);
+      m.jac_callback(w0.data(), u.data(), p.data(), t);
+      for (std::size_t i = 0; i < m.n; ++i)
+        for (std::size_t j = 0; j < m.n; ++j) jac(i, j) = w0[i * m.n + j];
+      return;
+    }
     if (!m.traced) {
       RuntimeRHS f(v);
       jacobian_fd<true>(f, u, p, t, jac, w0, w1, w2);

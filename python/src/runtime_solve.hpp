@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <vector>
+#include <Eigen/Dense>
 #include <sciml/ode.hpp>
 #include "runtime_model.hpp"
 
@@ -180,19 +181,30 @@ struct RuntimeSolutionOf : RuntimeSolution {
   }
 };
 
-// A solve by one method: the problem, options and callbacks.
-using SolveFn = std::function<std::unique_ptr<RuntimeSolution>(const RuntimeProblem&, const SolveOptions&,
-                                                               const RuntimeCallbacks&)>;
+// A solve by one method: the problem, its mass matrix (nullptr: none), options and callbacks.
+using MassMatrix = Eigen::MatrixXd;
+using SolveFn = std::function<std::unique_ptr<RuntimeSolution>(const RuntimeProblem&, const MassMatrix*,
+                                                               const SolveOptions&, const RuntimeCallbacks&)>;
 using Registry = std::map<std::string, SolveFn>;
 
 template <class Alg>
-std::unique_ptr<RuntimeSolution> solve_runtime(const RuntimeProblem& prob, const SolveOptions& opts,
-                                               const RuntimeCallbacks& cbs) {
+std::unique_ptr<RuntimeSolution> solve_runtime(const RuntimeProblem& prob, const MassMatrix* mass,
+                                               const SolveOptions& opts, const RuntimeCallbacks& cbs) {
   auto wrap = [](auto sol) -> std::unique_ptr<RuntimeSolution> {
     auto r = std::make_unique<RuntimeSolutionOf<decltype(sol)>>(std::move(sol));
     r->alg = Alg::name();
     return r;
   };
+  if (mass) {
+    if constexpr (requires { Alg::step_type::supports_mass_matrix; }) {
+      auto dae = ODEProblem(with_mass_matrix(prob.f, *mass), prob.u0, prob.tspan, prob.p);
+      return wrap(solve(dae, Alg{}, opts, detail::RuntimeCallbackSet(&cbs)));
+    } else {
+      throw std::invalid_argument(std::string("mass_matrix: ") + Alg::name() +
+                                  " cannot solve M u' = f(u, p, t); use Rodas5P, Rodas4, Rosenbrock23, RadauIIA5 "
+                                  "or FBDF");
+    }
+  }
   return wrap(solve(prob, Alg{}, opts, detail::RuntimeCallbackSet(&cbs)));
 }
 
