@@ -73,3 +73,21 @@ def test_generated_source_has_only_numbers_from_the_user():
     assert "evil_name" not in src and "sciml_f" in src and "sciml_jac" in src
     with pytest.raises(ValueError):
         prob._model.c_source('bad name; system("x")', "sciml_jac")
+
+
+def test_concurrent_builds_of_one_model(tmp_path):
+    if _jit.compiler()[0] is None:
+        pytest.skip("no C compiler")
+    env = dict(os.environ, SCIML_CACHE_DIR=str(tmp_path / "shared"), PYTHONPATH=os.pathsep.join(sys.path))
+    script = SCRIPT.replace("COEF", "7.5")
+    procs = [subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(3)]
+    import json
+    results = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    assert all(r["info"]["path"] == "native" for r in results)
+    assert all(r["u"] == results[0]["u"] for r in results)
+    assert len(list((tmp_path / "shared").glob("*.so"))) == 1  # one library, intact
+    assert not list((tmp_path / "shared").glob("build-*"))    # no temporary leftovers
+    again = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert json.loads(again.stdout.strip().splitlines()[-1])["info"]["cached"]
