@@ -22,9 +22,7 @@ from . import __version__ as _version  # noqa: F401 - set in __init__ before thi
 CFLAGS = ["-O2", "-fPIC", "-shared", "-fno-math-errno"]
 _F_SYMBOL, _JAC_SYMBOL = "sciml_f", "sciml_jac"
 _lock = threading.Lock()
-_loaded = {}     # key -> ctypes.CDLL (kept alive for the process)
-_pending = {}    # id(model) -> thread
-_results = {}    # id(model) -> (model, info): the model is kept, so its id is not reused
+_loaded = {}     # key -> ctypes.CDLL (kept alive for the process; one per distinct model)
 _compiler_id = None
 
 
@@ -124,23 +122,26 @@ def _build(model):
 
 
 def ensure_native(model, wait):
-    """Start (or finish, with wait) the native build of a traced model; returns its info so far."""
-    if model.native:
-        return _results.get(id(model), (None, {"path": "native"}))[1]
+    """Start (or finish, with wait) the native build of a traced model; returns its info so far. The build's
+    thread and result live on the model, so nothing here outlives it."""
+    info = getattr(model, "_jit_info", None)
+    if info is not None:
+        return info
     if os.environ.get("SCIML_JIT", "").lower() in ("0", "off", "bytecode"):
         return {"path": "bytecode", "reason": "SCIML_JIT disables native builds"}
     with _lock:
-        th = _pending.get(id(model))
-        if th is None and id(model) not in _results:
+        th = getattr(model, "_jit_thread", None)
+        if th is None:
             def work():
                 try:
-                    info = _build(model)
+                    result = _build(model)
                 except Exception as e:  # noqa: BLE001 - a failed build leaves the bytecode path
-                    info = {"path": "bytecode", "reason": f"{type(e).__name__}: {e}"}
-                _results[id(model)] = (model, info)
+                    result = {"path": "bytecode", "reason": f"{type(e).__name__}: {e}"}
+                model._jit_info = result
+                model._jit_thread = None
             th = threading.Thread(target=work, daemon=True)
-            _pending[id(model)] = th
+            model._jit_thread = th
             th.start()
-    if wait and th is not None:
+    if wait:
         th.join()
-    return _results.get(id(model), (None, {"path": "bytecode", "reason": "native build in progress"}))[1]
+    return getattr(model, "_jit_info", None) or {"path": "bytecode", "reason": "native build in progress"}

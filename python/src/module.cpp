@@ -239,7 +239,7 @@ PYBIND11_MODULE(_core, m) {
            py::arg("interp_points") = 10)
       .def_property_readonly("traced", [](const PyCallback& c) { return bool(c.condition); });
 
-  py::class_<PyModel, std::shared_ptr<PyModel>>(m, "Model")
+  py::class_<PyModel, std::shared_ptr<PyModel>>(m, "Model", py::dynamic_attr())  // the package keeps its JIT state on it
       .def_property_readonly("n", [](const PyModel& pm) { return pm.m->n; })
       .def_property_readonly("np", [](const PyModel& pm) { return pm.m->np; })
       .def_property_readonly("traced", [](const PyModel& pm) { return pm.m->traced; })

@@ -243,13 +243,18 @@ using SparseLU = KluSparseLU;
 #elif defined(SCIML_HAVE_EIGEN)
 using SparseLU = EigenSparseLU<double>;
 #else
-template <class T = void>
+// Neither KLU nor Eigen: a sparse Jacobian cannot be factored (dense problems compile and run as usual).
 struct NoSparseLU {
-  static_assert(!std::is_void_v<T>,
-                "sciml::SparseLU needs SuiteSparse KLU (Debian: libsuitesparse-dev, found by CMake) or Eigen "
-                "(libeigen3-dev)");
+  [[noreturn]] static void unavailable() {
+    throw std::logic_error("sparse Jacobian: sciml's sparse LU needs SuiteSparse KLU (Debian: libsuitesparse-dev, "
+                           "found by CMake) or Eigen (libeigen3-dev)");
+  }
+  void analyze(const SparsityPattern&) { unavailable(); }
+  bool factor(const double*) { unavailable(); }
+  void solve(const double*, double*) { unavailable(); }
+  double rcond() const { return 0.0; }
 };
-using SparseLU = NoSparseLU<>;
+using SparseLU = NoSparseLU;
 #endif
 
 }  // namespace sciml
