@@ -1,0 +1,469 @@
+// Gradients of a loss over the solution at saved times, L = sum_i l_i(u(t_i)), with respect to p and u0, as
+// SciMLSensitivity does: `gradient(prob, alg, ts, loss, sensealg, opts)`.
+//   InterpolatingAdjoint (default): lambda' = -J^T lambda, mu' = -(df/dp)^T lambda backwards, u(t) from a
+//     forward re-solve of each interval between saved times (checkpointing) or from the dense output;
+//   QuadratureAdjoint: lambda alone backwards, then mu by Gauss-Legendre quadrature of lambda^T df/dp;
+//   BacksolveAdjoint: u solved backwards with lambda and mu (reset to the saved u at each saved time with
+//     checkpointing); unstable when the forward problem is dissipative (the backward one then blows up);
+//   DiscreteAdjoint: the exact gradient of the explicit Runge-Kutta steps taken (step sizes held fixed);
+//   ForwardDiffSensitivity: dual numbers through the solve (chunks of 8 over p and u0): few parameters.
+// The adjoint solves use `adjoint_alg` (the forward method by default; give a stiff one for stiff problems):
+// their Jacobians come from forward-mode AD of f, the VJPs from the reverse tape or f.vjp.
+#pragma once
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+#include "../core/return_code.hpp"
+#include "../core/stats.hpp"
+#include "../integrator/integrator.hpp"
+#include "../problem/ode_function.hpp"
+#include "../problem/ode_problem.hpp"
+#include "vjp.hpp"
+
+namespace sciml {
+
+struct InterpolatingAdjoint {
+  bool checkpointing = true;  // false: keep the forward solution's dense output instead of re-solving
+  static constexpr const char* name() { return "InterpolatingAdjoint"; }
+};
+struct QuadratureAdjoint {
+  static constexpr const char* name() { return "QuadratureAdjoint"; }
+};
+struct BacksolveAdjoint {
+  bool checkpointing = true;  // reset u to the forward solution at each saved time
+  static constexpr const char* name() { return "BacksolveAdjoint"; }
+};
+struct DiscreteAdjoint {
+  static constexpr const char* name() { return "DiscreteAdjoint"; }
+};
+struct ForwardDiffSensitivity {
+  static constexpr const char* name() { return "ForwardDiffSensitivity"; }
+};
+
+struct GradientResult {
+  double loss = 0;
+  std::vector<double> dp, du0;  // dL/dp, dL/du0
+  ReturnCode retcode = ReturnCode::Default;
+  std::string message;
+  Stats forward, adjoint;  // counters of the forward solve(s) and of the adjoint solves
+  bool success() const { return successful_retcode(retcode); }
+};
+
+// L = sum_i sum_k w_k (u_i[k] - data_i[k])^2 (weights 1 unless given).
+struct SquaredErrorLoss {
+  std::vector<std::vector<double>> data;
+  std::vector<double> weights;
+  double operator()(std::size_t i, double, const std::vector<double>& u, std::vector<double>& gu) const {
+    if (i >= data.size()) throw std::invalid_argument("SquaredErrorLoss: no data for saved time " + std::to_string(i));
+    const auto& d = data[i];
+    if (d.size() != u.size())
+      throw std::invalid_argument("SquaredErrorLoss: data row " + std::to_string(i) + " has " + std::to_string(d.size()) +
+                                  " values for " + std::to_string(u.size()) + " states");
+    double l = 0;
+    for (std::size_t k = 0; k < u.size(); ++k) {
+      const double w = weights.empty() ? 1.0 : weights[k];
+      const double r = u[k] - d[k];
+      l += w * r * r;
+      gu[k] = 2 * w * r;
+    }
+    return l;
+  }
+};
+
+namespace detail {
+
+struct NoParams {};
+
+// The adjoint system over a = [lambda (n), mu (np)] (mu omitted when np_mu = 0), with u(t) from `fwd`.
+template <bool Inplace, class F, class P, class Fwd>
+struct AdjointRHS {
+  const F* f;
+  const P* p;
+  const Fwd* fwd;
+  std::size_t n = 0, np_mu = 0;
+  mutable std::vector<double> u, ubar, pbar;
+  mutable VjpWork<P> w;
+  void operator()(std::vector<double>& da, const std::vector<double>& a, const NoParams&, double t) const {
+    fwd->interpolate(t, u);
+    std::fill(ubar.begin(), ubar.end(), 0.0);
+    std::fill(pbar.begin(), pbar.end(), 0.0);
+    vjp<Inplace>(*f, u, *p, t, a.data(), ubar.data(), np_mu ? pbar.data() : nullptr, w);
+    for (std::size_t i = 0; i < n; ++i) da[i] = -ubar[i];
+    for (std::size_t j = 0; j < np_mu; ++j) da[n + j] = -pbar[j];
+  }
+};
+
+// Its Jacobian (stiff adjoint methods): d/d lambda = [-J^T; -Jp^T], d/d mu = 0.
+template <bool Inplace, class F, class P, class Fwd>
+struct AdjointJac {
+  const F* f;
+  const P* p;
+  const Fwd* fwd;
+  std::size_t n = 0, np_mu = 0;
+  template <class M>
+  void operator()(M& J, const std::vector<double>&, const NoParams&, double t) const {
+    std::vector<double> u(n);
+    fwd->interpolate(t, u);
+    struct Dense {
+      std::size_t rows, cols;
+      std::vector<double> v;
+      double& operator()(std::size_t i, std::size_t j) { return v[i * cols + j]; }
+    };
+    Dense Ju{n, n, std::vector<double>(n * n)};
+    jacobian_ad<Inplace>(*f, u, *p, t, Ju);
+    for (std::size_t i = 0; i < n + np_mu; ++i)
+      for (std::size_t j = 0; j < n + np_mu; ++j) J(i, j) = 0.0;
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < n; ++j) J(i, j) = -Ju(j, i);
+    if (np_mu) {
+      Dense Jp{n, np_mu, std::vector<double>(n * np_mu)};
+      param_jacobian<Inplace>(*f, u, *p, t, Jp);
+      for (std::size_t j = 0; j < np_mu; ++j)
+        for (std::size_t i = 0; i < n; ++i) J(n + j, i) = -Jp(i, j);
+    }
+  }
+};
+
+inline void add_stats(Stats& a, const Stats& b) {
+  a.nf += b.nf;
+  a.njac += b.njac;
+  a.nw += b.nw;
+  a.nsolve += b.nsolve;
+  a.naccept += b.naccept;
+  a.nreject += b.nreject;
+  a.nsteps += b.nsteps;
+}
+
+template <class Prob>
+void check_gradient_inputs(const Prob& prob, const std::vector<double>& ts) {
+  static_assert(std::is_same_v<typename Prob::state_type, std::vector<double>>,
+                "gradient: the state must be a std::vector<double>");
+  if (ts.empty()) throw std::invalid_argument("gradient: ts (the saved times of the loss) is empty");
+  const double t0 = prob.tspan[0], t1 = prob.tspan[1];
+  if (!(t1 > t0)) throw std::invalid_argument("gradient: tspan must run forwards (t0 < tf)");
+  for (std::size_t i = 0; i < ts.size(); ++i) {
+    if (!(ts[i] >= t0 && ts[i] <= t1))
+      throw std::invalid_argument("gradient: ts[" + std::to_string(i) + "] = " + std::to_string(ts[i]) +
+                                  " lies outside tspan");
+    if (i && !(ts[i] > ts[i - 1])) throw std::invalid_argument("gradient: ts must be strictly increasing");
+  }
+}
+
+// A segment's forward solution as the adjoint reads it: u(t) = sol(t).
+template <class Sol>
+struct DenseView {
+  const Sol* sol;
+  void interpolate(double t, std::vector<double>& out) const {
+    // the adjoint's stage times may stray past the interval's ends by rounding
+    const double a = sol->dense_t0.front(), b = sol->dense_tend.back();
+    sol->interpolate(std::clamp(t, std::min(a, b), std::max(a, b)), out);
+  }
+};
+
+// Gauss-Legendre nodes and weights on [0, 1] (4 points, exact to degree 7).
+inline constexpr std::array<double, 4> gl_nodes{0.0694318442029737, 0.3300094782075719, 0.6699905217924281,
+                                                0.9305681557970263};
+inline constexpr std::array<double, 4> gl_weights{0.1739274225687269, 0.3260725774312731, 0.3260725774312731,
+                                                  0.1739274225687269};
+
+}  // namespace detail
+
+template <class Prob, class Alg, class Loss, class Sense = InterpolatingAdjoint, class AdjointAlg = Alg>
+GradientResult gradient(const Prob& prob, Alg alg, const std::vector<double>& ts, Loss loss, Sense sense = {},
+                        SolveOptions opts = {}, AdjointAlg adjoint_alg = AdjointAlg{}) {
+  using P = typename Prob::param_type;
+  constexpr bool inplace = Prob::inplace;
+  detail::check_gradient_inputs(prob, ts);
+  const std::size_t n = prob.u0.size(), np = detail::param_count(prob.p), m = ts.size();
+  GradientResult res;
+  res.dp.assign(np, 0.0);
+  res.du0.assign(n, 0.0);
+  std::vector<double> gu(n);
+  auto fail = [&](ReturnCode rc, std::string msg) {
+    res.retcode = rc;
+    res.message = std::move(msg);
+    return res;
+  };
+
+  if constexpr (std::is_same_v<Sense, ForwardDiffSensitivity>) {
+    constexpr int C = 8;
+    using D = Dual<double, C>;
+    using DP = detail::rebind_state_t<P, D>;
+    const std::size_t nth = np + n;
+    SolveOptions fo = opts;
+    fo.saveat = SaveAt(ts);
+    for (std::size_t j0 = 0; j0 < nth; j0 += C) {
+      DP pd = detail::make_rebound<DP>(prob.p);
+      std::vector<D> ud(n);
+      for (std::size_t j = 0; j < np; ++j) {
+        pd[j] = D(double(prob.p[j]));
+        if (j >= j0 && j < j0 + C) pd[j].der[j - j0] = 1.0;
+      }
+      for (std::size_t k = 0; k < n; ++k) {
+        ud[k] = D(prob.u0[k]);
+        if (np + k >= j0 && np + k < j0 + C) ud[k].der[np + k - j0] = 1.0;
+      }
+      auto sol = solve(ODEProblem(prob.f, ud, {prob.tspan[0], prob.tspan[1]}, pd), alg, fo);
+      detail::add_stats(res.forward, sol.stats);
+      if (!sol.success()) return fail(sol.retcode, "the forward solve failed: " + sol.message);
+      if (sol.u.size() != m) return fail(ReturnCode::Failure, "the forward solve did not save at every time in ts");
+      double l = 0;
+      std::vector<double> ui(n);
+      for (std::size_t i = 0; i < m; ++i) {
+        for (std::size_t k = 0; k < n; ++k) ui[k] = sol.u[i][k].val;
+        std::fill(gu.begin(), gu.end(), 0.0);
+        l += loss(i, ts[i], ui, gu);
+        for (std::size_t j = j0; j < std::min(nth, j0 + C); ++j) {
+          double acc = 0;
+          for (std::size_t k = 0; k < n; ++k) acc += gu[k] * sol.u[i][k].der[j - j0];
+          (j < np ? res.dp[j] : res.du0[j - np]) += acc;
+        }
+      }
+      res.loss = l;
+    }
+    res.retcode = ReturnCode::Success;
+    return res;
+  } else if constexpr (std::is_same_v<Sense, DiscreteAdjoint>) {
+    static_assert(requires { typename Alg::tableau; }, "DiscreteAdjoint: an explicit Runge-Kutta method is needed");
+    using Tab = typename Alg::tableau;
+    using Step = typename Alg::step_type;
+    constexpr int S = Step::S;
+    // forward: every step lands on the saved times; keep (t, h, u) of each step
+    SolveOptions fo = opts;
+    fo.tstops.insert(fo.tstops.end(), ts.begin(), ts.end());
+    fo.save_everystep = false;
+    fo.save_start = false;
+    fo.save_end = false;
+    auto integ = init(prob, alg, fo);
+    std::vector<double> step_t, step_h, step_u;
+    std::vector<long> step_save;  // index into ts of the time a step ends on, or -1
+    std::size_t next = 0;
+    double l = 0;
+    std::vector<std::vector<double>> gus(m);
+    auto take_loss = [&](std::size_t i, const std::vector<double>& u) {
+      std::fill(gu.begin(), gu.end(), 0.0);
+      l += loss(i, ts[i], u, gu);
+      gus[i] = gu;
+    };
+    if (ts[0] == prob.tspan[0]) take_loss(next++, prob.u0);
+    while (next < m && !integ.done()) {
+      const bool more = integ.step();
+      if (integ.sol.retcode != ReturnCode::Default && !successful_retcode(integ.sol.retcode)) break;
+      if (integ.t != integ.tprev) {
+        step_t.push_back(integ.tprev);
+        step_h.push_back(integ.t - integ.tprev);
+        step_u.insert(step_u.end(), integ.uprev.begin(), integ.uprev.end());
+        if (integ.t == ts[next]) {
+          take_loss(next, integ.u);
+          step_save.push_back(long(next++));
+        } else {
+          step_save.push_back(-1);
+        }
+      }
+      if (!more) break;
+    }
+    res.forward = integ.sol.stats;
+    if (next < m) {
+      const auto rc = integ.sol.retcode == ReturnCode::Default ? ReturnCode::Failure : integ.sol.retcode;
+      return fail(rc, "the forward solve failed: " + integ.sol.message);
+    }
+    res.loss = l;
+    // backward through the steps
+    std::vector<double> ubar(n, 0.0), un(n), tmp(n);
+    std::vector<std::vector<double>> k(S, std::vector<double>(n)), Y(S, std::vector<double>(n));
+    std::vector<std::vector<double>> kbar(S, std::vector<double>(n));
+    detail::VjpWork<P> w;
+    std::vector<double> ybar(n);
+    auto a = [](int i, int j) { return detail::fitted_a<Tab>[std::size_t(i * (i - 1) / 2 + j)]; };
+    for (std::size_t s = step_t.size(); s-- > 0;) {
+      if (step_save[s] >= 0) {
+        const auto& g = gus[std::size_t(step_save[s])];
+        for (std::size_t q = 0; q < n; ++q) ubar[q] += g[q];
+      }
+      const double t = step_t[s], h = step_h[s];
+      std::copy(step_u.begin() + std::ptrdiff_t(s * n), step_u.begin() + std::ptrdiff_t((s + 1) * n), un.begin());
+      // the stages of this step
+      for (int i = 0; i < S - 1; ++i) {
+        for (std::size_t q = 0; q < n; ++q) {
+          double acc = 0;
+          for (int j = 0; j < i; ++j) acc += a(i, j) * k[std::size_t(j)][q];
+          Y[std::size_t(i)][q] = un[q] + h * acc;
+        }
+        detail::eval_rhs<inplace>(prob.f, k[std::size_t(i)], Y[std::size_t(i)], prob.p, t + Tab::c[std::size_t(i)] * h);
+        ++res.adjoint.nf;
+      }
+      // u_{n+1} = u_n + h sum_j b_j k_j, b_j = a(S-1, j)
+      for (int j = 0; j < S - 1; ++j)
+        for (std::size_t q = 0; q < n; ++q) kbar[std::size_t(j)][q] = h * a(S - 1, j) * ubar[q];
+      for (int i = S - 2; i >= 0; --i) {
+        std::fill(ybar.begin(), ybar.end(), 0.0);
+        detail::vjp<inplace>(prob.f, Y[std::size_t(i)], prob.p, t + Tab::c[std::size_t(i)] * h,
+                             kbar[std::size_t(i)].data(), ybar.data(), res.dp.data(), w);
+        for (std::size_t q = 0; q < n; ++q) ubar[q] += ybar[q];
+        for (int j = 0; j < i; ++j)
+          for (std::size_t q = 0; q < n; ++q) kbar[std::size_t(j)][q] += h * a(i, j) * ybar[q];
+      }
+    }
+    res.du0 = ubar;
+    res.retcode = ReturnCode::Success;
+    return res;
+  } else {
+    // forward solve, saving at ts
+    SolveOptions fo = opts;
+    fo.saveat = SaveAt(ts);
+    bool keep_dense = false;
+    if constexpr (std::is_same_v<Sense, InterpolatingAdjoint>) keep_dense = !sense.checkpointing;
+    if (keep_dense) {
+      fo.save_everystep = false;
+      fo.dense = true;
+    }
+    auto fsol = solve(prob, alg, fo);
+    res.forward = fsol.stats;
+    if (!fsol.success()) return fail(fsol.retcode, "the forward solve failed: " + fsol.message);
+    std::vector<std::vector<double>> us(m);
+    if (keep_dense) {  // dense output keeps every step: u at ts from the interpolant (as saveat does)
+      for (std::size_t i = 0; i < m; ++i) us[i] = fsol(ts[i]);
+    } else {
+      if (fsol.u.size() != m) return fail(ReturnCode::Failure, "the forward solve did not save at every time in ts");
+      us = fsol.u;
+    }
+    std::vector<std::vector<double>> gus(m, std::vector<double>(n));
+    double l = 0;
+    for (std::size_t i = 0; i < m; ++i) l += loss(i, ts[i], us[i], gus[i]);
+    res.loss = l;
+    // knots: t0 and the saved times; u at each
+    std::vector<double> knots{prob.tspan[0]};
+    std::vector<std::vector<double>> uk{prob.u0};
+    std::vector<long> save_at(1, ts[0] == prob.tspan[0] ? 0 : -1);
+    for (std::size_t i = 0; i < m; ++i) {
+      if (ts[i] == prob.tspan[0]) continue;
+      knots.push_back(ts[i]);
+      uk.push_back(us[i]);
+      save_at.push_back(long(i));
+    }
+    const bool with_mu = !std::is_same_v<Sense, QuadratureAdjoint>;
+    const std::size_t na = n + (with_mu ? np : 0);
+    std::vector<double> lam(n, 0.0), mu(np, 0.0), ub = uk.back();
+    SolveOptions ao = opts;
+    ao.saveat = SaveAt{};
+    ao.tstops.clear();
+    ao.save_everystep = std::is_same_v<Sense, QuadratureAdjoint>;
+    ao.dense = std::is_same_v<Sense, QuadratureAdjoint>;
+    if (!ao.abstol.per_component.empty())  // the adjoint state is not u: one abstol, the smallest given
+      ao.abstol = Tolerance(*std::min_element(ao.abstol.per_component.begin(), ao.abstol.per_component.end()));
+    detail::VjpWork<P> qw;
+    std::vector<double> qu(n), ql(n), qub(n);
+    for (std::size_t kk = knots.size() - 1; kk-- > 0;) {
+      const double ta = knots[kk], tb = knots[kk + 1];
+      {
+        const auto& g = gus[std::size_t(save_at[kk + 1])];
+        for (std::size_t q = 0; q < n; ++q) lam[q] += g[q];
+      }
+      if constexpr (std::is_same_v<Sense, BacksolveAdjoint>) {
+        // [u, lambda, mu] backwards from tb with u(tb) from the forward solve (reset at every knot)
+        std::vector<double> a0(2 * n + np);
+        const std::vector<double>& ustart = sense.checkpointing ? uk[kk + 1] : ub;
+        std::copy(ustart.begin(), ustart.end(), a0.begin());
+        for (std::size_t q = 0; q < n; ++q) a0[n + q] = lam[q];
+        for (std::size_t j = 0; j < np; ++j) a0[2 * n + j] = mu[j];
+        struct Rhs {
+          const Prob* prob;
+          mutable std::vector<double> u, fu, ubar, pbar;
+          mutable detail::VjpWork<P> w;
+          std::size_t n, np;
+          void operator()(std::vector<double>& da, const std::vector<double>& a, const detail::NoParams&, double t) const {
+            std::copy(a.begin(), a.begin() + std::ptrdiff_t(n), u.begin());
+            detail::eval_rhs<inplace>(prob->f, fu, u, prob->p, t);
+            std::fill(ubar.begin(), ubar.end(), 0.0);
+            std::fill(pbar.begin(), pbar.end(), 0.0);
+            detail::vjp<inplace>(prob->f, u, prob->p, t, a.data() + n, ubar.data(), pbar.data(), w);
+            for (std::size_t q = 0; q < n; ++q) {
+              da[q] = fu[q];
+              da[n + q] = -ubar[q];
+            }
+            for (std::size_t j = 0; j < np; ++j) da[2 * n + j] = -pbar[j];
+          }
+        };
+        Rhs rhs{&prob, std::vector<double>(n), std::vector<double>(n), std::vector<double>(n), std::vector<double>(np), {}, n, np};
+        SolveOptions bo = ao;
+        bo.save_everystep = false;
+        bo.dense = false;
+        // the augmented system is solved as a black box (its Jacobian, for stiff adjoint methods, by differences)
+        auto bsol = solve(ODEProblem(with_fd_jacobian(rhs), a0, {tb, ta}, detail::NoParams{}), adjoint_alg, bo);
+        detail::add_stats(res.adjoint, bsol.stats);
+        if (!bsol.success()) return fail(bsol.retcode, "the backward solve failed: " + bsol.message);
+        const auto& e = bsol.u.back();
+        for (std::size_t q = 0; q < n; ++q) lam[q] = e[n + q];
+        for (std::size_t j = 0; j < np; ++j) mu[j] = e[2 * n + j];
+        ub.assign(e.begin(), e.begin() + std::ptrdiff_t(n));  // the backward u, for the next interval
+      } else {
+        // u(t) on [ta, tb]: the dense forward solution, or a re-solve from the checkpoint
+        SolveOptions so = opts;
+        so.saveat = SaveAt{};
+        so.save_everystep = true;
+        so.dense = true;
+        auto run_adjoint = [&](const auto& fwd_view) -> bool {
+          using View = std::remove_cvref_t<decltype(fwd_view)>;
+          detail::AdjointRHS<inplace, std::remove_cvref_t<decltype(prob.f)>, P, View> rhs{
+              &prob.f, &prob.p, &fwd_view, n, with_mu ? np : 0, std::vector<double>(n), std::vector<double>(n),
+              std::vector<double>(np), {}};
+          detail::AdjointJac<inplace, std::remove_cvref_t<decltype(prob.f)>, P, View> jac{&prob.f, &prob.p, &fwd_view, n,
+                                                                                         with_mu ? np : 0};
+          std::vector<double> a0(na);
+          std::copy(lam.begin(), lam.end(), a0.begin());
+          if (with_mu) std::copy(mu.begin(), mu.end(), a0.begin() + std::ptrdiff_t(n));
+          auto asol = solve(ODEProblem(ODEFunction(rhs, jac), a0, {tb, ta}, detail::NoParams{}), adjoint_alg, ao);
+          detail::add_stats(res.adjoint, asol.stats);
+          if (!asol.success()) {
+            fail(asol.retcode, "the adjoint solve failed: " + asol.message);
+            return false;
+          }
+          const auto& e = asol.u.back();
+          std::copy(e.begin(), e.begin() + std::ptrdiff_t(n), lam.begin());
+          if (with_mu) {
+            std::copy(e.begin() + std::ptrdiff_t(n), e.end(), mu.begin());
+          } else {
+            // mu += int_ta^tb lambda^T df/dp dt, Gauss-Legendre on each step of the adjoint solution
+            for (std::size_t s = 0; s + 1 < asol.t.size(); ++s) {
+              const double s0 = asol.t[s + 1], s1 = asol.t[s];  // the adjoint runs from tb down to ta
+              for (std::size_t g = 0; g < detail::gl_nodes.size(); ++g) {
+                const double tq = s0 + detail::gl_nodes[g] * (s1 - s0);
+                fwd_view.interpolate(tq, qu);
+                asol.interpolate(tq, ql);
+                std::fill(qub.begin(), qub.end(), 0.0);
+                std::vector<double> pb(np, 0.0);
+                detail::vjp<inplace>(prob.f, qu, prob.p, tq, ql.data(), qub.data(), pb.data(), qw);
+                for (std::size_t j = 0; j < np; ++j) mu[j] += detail::gl_weights[g] * (s1 - s0) * pb[j];
+                ++res.adjoint.nf;
+              }
+            }
+          }
+          return true;
+        };
+        bool ok;
+        if (keep_dense) {
+          ok = run_adjoint(detail::DenseView<decltype(fsol)>{&fsol});
+        } else {
+          auto seg = solve(ODEProblem(prob.f, uk[kk], {ta, tb}, prob.p), alg, so);
+          detail::add_stats(res.forward, seg.stats);
+          if (!seg.success()) return fail(seg.retcode, "the forward re-solve of a checkpoint interval failed: " + seg.message);
+          ok = run_adjoint(detail::DenseView<decltype(seg)>{&seg});
+        }
+        if (!ok) return res;
+      }
+    }
+    if (save_at[0] == 0)
+      for (std::size_t q = 0; q < n; ++q) lam[q] += gus[0][q];
+    res.du0 = lam;
+    res.dp = mu;
+    res.retcode = ReturnCode::Success;
+    return res;
+  }
+}
+
+}  // namespace sciml
