@@ -14,6 +14,8 @@ from ._problem import (  # noqa: E402
     ODESolution, RadauIIA5, Rodas4, Rodas5P, Rosenbrock23, Tsit5, Vern6, Vern7, Vern8, Vern9, jit, method_by_name,
     solve)
 from ._solve_ivp import OdeResult, solve_ivp  # noqa: E402
+from ._gradient import (  # noqa: E402
+    BacksolveAdjoint, DiscreteAdjoint, GradientResult, InterpolatingAdjoint, QuadratureAdjoint, gradient)
 from ._jit import cache_dir  # noqa: E402
 
 Integrator = _core.Integrator
@@ -24,4 +26,5 @@ __all__ = [
     "Algorithm", "method_by_name", "Euler", "Midpoint", "RK4", "BS3", "DP5", "Tsit5", "Vern6", "Vern7", "Vern8",
     "Vern9", "DP8", "Rosenbrock23", "Rodas4", "Rodas5P", "ImplicitEuler", "TRBDF2", "KenCarp4", "Kvaerno5",
     "RadauIIA5", "FBDF", "DefaultODEAlgorithm", "AutoTsit5", "AutoVern7", "AutoVern9",
+    "gradient", "GradientResult", "InterpolatingAdjoint", "QuadratureAdjoint", "BacksolveAdjoint", "DiscreteAdjoint",
 ]

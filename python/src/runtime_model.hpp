@@ -3,6 +3,7 @@
 // as a Python callable (a function that could not be traced). One C++ type for all three, so every method
 // is compiled once for the extension.
 #pragma once
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <functional>
@@ -33,8 +34,9 @@ struct Evaluator {
 struct Model {
   std::size_t n = 0, np = 0;
   bool traced = false;
-  Evaluator f, jac;
+  Evaluator f, jac, pjac;   // pjac: df/dp's nonzeros on ppattern (adjoints; bytecode only)
   SparsityPattern pattern;  // of the Jacobian (traced models)
+  SparsityPattern ppattern; // of df/dp (n x np)
   bool sparse = false;      // solve linear systems on the pattern (KLU): large models with a sparse Jacobian
   std::function<void(double* du, const double* u, const double* p, double t)> callback;
   // the user's Jacobian for an untraced model (row-major n x n), else finite differences
@@ -118,11 +120,56 @@ struct RuntimeJac {
   }
 };
 
-using RuntimeFunction = SparseJacobianFunction<ODEFunction<RuntimeRHS, RuntimeJac>, false>;
+using RuntimeFunctionBase = SparseJacobianFunction<ODEFunction<RuntimeRHS, RuntimeJac>, false>;
+
+// The run-time right-hand side as the solvers and sciml::gradient see it: f, its Jacobian, and for traced
+// models the products adjoints need: lambda^T df/du and lambda^T df/dp from the symbolic Jacobians, and df/dp.
+struct RuntimeFunction : RuntimeFunctionBase {
+  mutable std::vector<double> jv, pv, pregs;
+  explicit RuntimeFunction(RuntimeFunctionBase b) : RuntimeFunctionBase(std::move(b)) {}
+  const Model& model() const { return *this->f.v.m; }
+
+  // ubar += lambda^T df/du, pbar += lambda^T df/dp (pbar may be nullptr)
+  void vjp(const double* lambda, const std::vector<double>& u, const std::vector<double>& p, double t, double* ubar,
+           double* pbar) const {
+    const Model& m = model();
+    if (!m.traced) throw std::invalid_argument("gradient: adjoints need a traced right-hand side (f could not be traced)");
+    const auto& view = this->f.v;
+    jv.resize(m.pattern.nnz());
+    if (view.jac_native) {
+      view.jac_native(u.data(), p.data(), t, jv.data());
+    } else {
+      pregs.resize(std::max(m.jac.program.num_registers(), m.pjac.program.num_registers()));
+      m.jac.program.run(u.data(), p.data(), t, jv.data(), pregs.data());
+    }
+    const SparsityPattern& s = m.pattern;
+    for (std::size_t i = 0; i < s.n; ++i)
+      for (std::size_t k = s.row_ptr[i]; k < s.row_ptr[i + 1]; ++k) ubar[s.col[k]] += jv[k] * lambda[i];
+    if (!pbar || m.ppattern.nnz() == 0) return;
+    pv.resize(m.ppattern.nnz());
+    pregs.resize(std::max(m.jac.program.num_registers(), m.pjac.program.num_registers()));
+    m.pjac.program.run(u.data(), p.data(), t, pv.data(), pregs.data());
+    const SparsityPattern& q = m.ppattern;
+    for (std::size_t i = 0; i < q.n; ++i)
+      for (std::size_t k = q.row_ptr[i]; k < q.row_ptr[i + 1]; ++k) pbar[q.col[k]] += pv[k] * lambda[i];
+  }
+  // Jp(i, j) = d f_i / d p_j (entries off the pattern are left as they are: the caller zeroes)
+  template <class M>
+  void paramjac(M& Jp, const std::vector<double>& u, const std::vector<double>& p, double t) const {
+    const Model& m = model();
+    if (!m.traced) throw std::invalid_argument("gradient: adjoints need a traced right-hand side (f could not be traced)");
+    pv.resize(m.ppattern.nnz());
+    pregs.resize(std::max(m.jac.program.num_registers(), m.pjac.program.num_registers()));
+    m.pjac.program.run(u.data(), p.data(), t, pv.data(), pregs.data());
+    const SparsityPattern& q = m.ppattern;
+    for (std::size_t i = 0; i < q.n; ++i)
+      for (std::size_t k = q.row_ptr[i]; k < q.row_ptr[i + 1]; ++k) Jp(i, q.col[k]) = pv[k];
+  }
+};
 
 inline RuntimeFunction make_runtime_function(const ModelView& v) {
-  RuntimeFunction fn{ODEFunction<RuntimeRHS, RuntimeJac>{RuntimeRHS{v}, RuntimeJac{v}},
-                     v.m->traced ? v.m->pattern : SparsityPattern{}};
+  RuntimeFunction fn{RuntimeFunctionBase{ODEFunction<RuntimeRHS, RuntimeJac>{RuntimeRHS{v}, RuntimeJac{v}},
+                                         v.m->traced ? v.m->pattern : SparsityPattern{}}};
   fn.enabled = v.m->traced && v.m->sparse;
   return fn;
 }

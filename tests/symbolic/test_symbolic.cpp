@@ -392,7 +392,7 @@ TEST(SymbolicGraph, BadInputThrows) {
   EXPECT_THROW(Program::compile(g, {x, 42}), std::invalid_argument);
   EXPECT_THROW(serialize(g, {-1}), std::invalid_argument);
   std::unordered_map<int, int> memo;
-  EXPECT_THROW(differentiate(g, x, Op::Param, 0, memo), std::invalid_argument);
+  EXPECT_THROW(differentiate(g, x, Op::Add, 0, memo), std::invalid_argument);
   EXPECT_THROW(differentiate(g, x, Op::Var, -1, memo), std::invalid_argument);
   Function f;
   f.n_states = 1;
@@ -619,6 +619,27 @@ TEST(SymbolicDerivative, RoberPatternAndValues) {
     expect_jacobians_near(S, dual_jacobian(f, u, k, 0), 1e-15, "rober dual");
     expect_jacobians_near(S, fd_jacobian(f, u, k, 0), 1e-8, "rober fd");
   }
+}
+
+TEST(SymbolicDerivative, ParameterJacobianOfRober) {
+  Function f = trace<3, 3>(sciml::problems::rober);
+  const SparseJacobian Jp = param_jacobian(f);
+  // du1 depends on k1, k2; du2 on k1, k2, k3; du3 on k3
+  EXPECT_EQ(Jp.pattern.row_ptr, (std::vector<std::size_t>{0, 2, 5, 6}));
+  EXPECT_EQ(Jp.pattern.col, (std::vector<std::size_t>{0, 1, 0, 1, 2, 2}));
+  const Program P = Program::compile(f.graph, f.outputs), PJ = Program::compile(f.graph, Jp.values);
+  const std::vector<double> u = {0.8, 2e-5, 0.2}, k = {0.04, 1e4, 3e7};
+  const auto vals = run(PJ, u, k, 0.0);
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t e = Jp.pattern.row_ptr[i]; e < Jp.pattern.row_ptr[i + 1]; ++e) {
+      const std::size_t j = Jp.pattern.col[e];
+      auto kp = k, km = k;
+      const double h = 1e-6 * k[j];
+      kp[j] += h;
+      km[j] -= h;
+      const double fd = (run(P, u, kp, 0.0)[i] - run(P, u, km, 0.0)[i]) / (2 * h);
+      EXPECT_NEAR(vals[e], fd, 1e-7 * (std::abs(fd) + 1e-12)) << i << "," << j;
+    }
 }
 
 TEST(SymbolicDerivative, HiresAgainstDualAndFiniteDifferences) {

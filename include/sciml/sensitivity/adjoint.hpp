@@ -8,7 +8,8 @@
 //   DiscreteAdjoint: the exact gradient of the explicit Runge-Kutta steps taken (step sizes held fixed);
 //   ForwardDiffSensitivity: dual numbers through the solve (chunks of 8 over p and u0): few parameters.
 // The adjoint solves use `adjoint_alg` (the forward method by default; give a stiff one for stiff problems):
-// their Jacobians come from forward-mode AD of f, the VJPs from the reverse tape or f.vjp.
+// their Jacobians come from f.jac / f.paramjac when f has them, else forward-mode AD of f; the VJPs from
+// f.vjp, else the reverse tape.
 #pragma once
 #include <algorithm>
 #include <array>
@@ -115,14 +116,22 @@ struct AdjointJac {
       double& operator()(std::size_t i, std::size_t j) { return v[i * cols + j]; }
     };
     Dense Ju{n, n, std::vector<double>(n * n)};
-    jacobian_ad<Inplace>(*f, u, *p, t, Ju);
+    if constexpr (has_user_jacobian_v<F>) {  // the right-hand side's own (e.g. symbolic) Jacobian
+      f->jac(Ju, u, *p, t);
+    } else {
+      jacobian_ad<Inplace>(*f, u, *p, t, Ju);
+    }
     for (std::size_t i = 0; i < n + np_mu; ++i)
       for (std::size_t j = 0; j < n + np_mu; ++j) J(i, j) = 0.0;
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t j = 0; j < n; ++j) J(i, j) = -Ju(j, i);
     if (np_mu) {
       Dense Jp{n, np_mu, std::vector<double>(n * np_mu)};
-      param_jacobian<Inplace>(*f, u, *p, t, Jp);
+      if constexpr (requires { f->paramjac(Jp, u, *p, t); }) {
+        f->paramjac(Jp, u, *p, t);
+      } else {
+        param_jacobian<Inplace>(*f, u, *p, t, Jp);
+      }
       for (std::size_t j = 0; j < np_mu; ++j)
         for (std::size_t i = 0; i < n; ++i) J(n + j, i) = -Jp(i, j);
     }
@@ -229,7 +238,8 @@ GradientResult gradient(const Prob& prob, Alg alg, const std::vector<double>& ts
     res.retcode = ReturnCode::Success;
     return res;
   } else if constexpr (std::is_same_v<Sense, DiscreteAdjoint>) {
-    static_assert(requires { typename Alg::tableau; }, "DiscreteAdjoint: an explicit Runge-Kutta method is needed");
+    static_assert(requires { requires std::is_same_v<Alg, ExplicitRK<typename Alg::tableau>>; },
+                  "DiscreteAdjoint: an explicit Runge-Kutta method is needed (Tsit5, Vern9, RK4, ...)");
     using Tab = typename Alg::tableau;
     using Step = typename Alg::step_type;
     constexpr int S = Step::S;

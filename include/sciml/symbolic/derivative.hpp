@@ -30,7 +30,8 @@ int derivative_step(Graph& g, int i, const D& d, Op wrt_kind, int wrt_index) {
   auto mul = [&](int x, int y) { return bin(Op::Mul, x, y); };
   auto sq = [&](int x) { return bin(Op::Pow, x, k(2)); };
   switch (n.op) {
-    case Op::Const: case Op::Param: return zero;
+    case Op::Const: return zero;
+    case Op::Param: return wrt_kind == Op::Param && n.a == wrt_index ? k(1) : zero;
     case Op::Var: return wrt_kind == Op::Var && n.a == wrt_index ? k(1) : zero;
     case Op::Time: return wrt_kind == Op::Time ? k(1) : zero;
     case Op::IfElse: {
@@ -96,11 +97,11 @@ int derivative_step(Graph& g, int i, const D& d, Op wrt_kind, int wrt_index) {
 template <class Skip>
 int differentiate_pruned(Graph& g, int node, Op wrt_kind, int wrt_index, std::unordered_map<int, int>& memo,
                          const Skip& skip) {
-  if (wrt_kind != Op::Var && wrt_kind != Op::Time)
-    throw std::invalid_argument(std::string("differentiate: wrt_kind must be Op::Var or Op::Time, not '") +
+  if (wrt_kind != Op::Var && wrt_kind != Op::Param && wrt_kind != Op::Time)
+    throw std::invalid_argument(std::string("differentiate: wrt_kind must be Op::Var, Op::Param or Op::Time, not '") +
                                 detail::op_name(wrt_kind) + "'");
-  if (wrt_kind == Op::Var && wrt_index < 0)
-    throw std::invalid_argument(std::string("differentiate: negative state index ") + std::to_string(wrt_index));
+  if (wrt_kind != Op::Time && wrt_index < 0)
+    throw std::invalid_argument(std::string("differentiate: negative index ") + std::to_string(wrt_index));
   if (node < 0 || std::size_t(node) >= g.size())
     throw std::invalid_argument(std::string("differentiate: node index ") + std::to_string(node) + " out of range");
   if (auto it = memo.find(node); it != memo.end()) return it->second;
@@ -169,7 +170,7 @@ inline void dependencies(const Function& f, const char* who, std::vector<std::ve
 }
 }  // namespace detail
 
-// d node / d wrt, wrt = u[wrt_index] (wrt_kind Op::Var) or t (Op::Time), built in g. memo maps nodes to their
+// d node / d wrt, wrt = u[wrt_index] (wrt_kind Op::Var), p[wrt_index] (Op::Param) or t (Op::Time), built in g. memo maps nodes to their
 // derivative nodes for this one wrt; reuse it across calls with the same wrt to share the work.
 inline int differentiate(Graph& g, int node, Op wrt_kind, int wrt_index, std::unordered_map<int, int>& memo) {
   return detail::differentiate_pruned(g, node, wrt_kind, wrt_index, memo, [](int) { return false; });
@@ -201,6 +202,30 @@ inline SparseJacobian jacobian(Function& f) {
     for (int i : rows_of[j]) {
       const int dij = detail::differentiate_pruned(f.graph, f.outputs[std::size_t(i)], Op::Var, int(j), memo, skip);
       if (!detail::is_zero_node(f.graph, dij)) rows[std::size_t(i)].push_back({int(j), dij});
+    }
+  }
+  SparseJacobian J;
+  J.pattern.n = n;
+  J.pattern.row_ptr.assign(1, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (auto [j, node] : rows[i]) {
+      J.pattern.col.push_back(std::size_t(j));
+      J.values.push_back(node);
+    }
+    J.pattern.row_ptr.push_back(J.pattern.col.size());
+  }
+  return J;
+}
+
+// df/dp (n x np): the entries that do not fold to the constant 0, their nodes added to f.graph (adjoints).
+inline SparseJacobian param_jacobian(Function& f) {
+  const std::size_t n = f.outputs.size(), np = std::size_t(f.n_params);
+  std::vector<std::vector<std::pair<int, int>>> rows(n);
+  for (std::size_t j = 0; j < np; ++j) {
+    std::unordered_map<int, int> memo;
+    for (std::size_t i = 0; i < n; ++i) {
+      const int dij = differentiate(f.graph, f.outputs[i], Op::Param, int(j), memo);
+      if (!detail::is_zero_node(f.graph, dij)) rows[i].push_back({int(j), dij});
     }
   }
   SparseJacobian J;
