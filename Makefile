@@ -1,5 +1,5 @@
 # sciml.cpp: the two commands of the README.
-#   make demo   install what is missing, build and run the demo
+#   make demo   install what is missing, build and run the demos (ODE basics, then the UDE pipeline)
 #   make test   install what is missing, build and run all tests
 # Also: make test-sanitize (ASan + UBSan), make bench (races the competitors), make install PREFIX=...
 JOBS ?= $(shell nproc)
@@ -15,8 +15,9 @@ $(BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 
 demo: deps $(BUILD)/CMakeCache.txt
-	cmake --build $(BUILD) -j $(JOBS) --target demo
+	cmake --build $(BUILD) -j $(JOBS) --target demo ude_lotka_volterra
 	./$(BUILD)/examples/demo
+	./$(BUILD)/examples/ude_lotka_volterra --out $(BUILD)/ude_out
 
 test: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)

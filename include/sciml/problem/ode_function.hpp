@@ -101,7 +101,7 @@ struct FiniteDiffJacobian {
 
 template <class F>
 auto with_fd_jacobian(F f) {
-  return ODEFunction<F, FiniteDiffJacobian<F>>(f, FiniteDiffJacobian<F>{f});
+  return ODEFunction<F, FiniteDiffJacobian<F>>(f, FiniteDiffJacobian<F>{f, {}});
 }
 
 template <class F>
