@@ -31,12 +31,12 @@ test-sanitize: deps
 bench:
 	@scripts/deps.sh bench
 	cmake -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=Release -DSCIML_BUILD_BENCH=ON -DSCIML_BUILD_TESTS=OFF
-	cmake --build $(BUILD)-bench -j $(JOBS) --target bench_nonstiff bench_stiff bench_sciml sciml_python
+	cmake --build $(BUILD)-bench -j $(JOBS) --target bench_nonstiff bench_stiff bench_sciml sciml_python ude_lotka_volterra
 	./$(BUILD)-bench/bench/nonstiff/bench_nonstiff --out docs/benchmarks.md --csv bench/results
 	/usr/bin/python3 bench/plot_nonstiff.py bench/results docs/img
 	./$(BUILD)-bench/bench/stiff/bench_stiff --out docs/benchmarks-stiff.md --csv bench/results
 	./$(BUILD)-bench/bench/sciml/bench_sciml --out docs/benchmarks-sciml.md --csv bench/results/sciml_gradients.csv
-	cmake --build $(BUILD) -j $(JOBS) --target ude_lotka_volterra && /usr/bin/python3 bench/sciml/ude_recovery.py $(BUILD)/examples/ude_lotka_volterra
+	/usr/bin/python3 bench/sciml/ude_recovery.py $(BUILD)-bench/examples/ude_lotka_volterra
 	PYTHONPATH=$(BUILD)-bench/python /usr/bin/python3 bench/python/bench_python.py --out docs/benchmarks-python.md
 
 install: deps $(BUILD)/CMakeCache.txt
