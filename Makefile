@@ -36,7 +36,7 @@ bench:
 	/usr/bin/python3 bench/plot_nonstiff.py bench/results docs/img
 	./$(BUILD)-bench/bench/stiff/bench_stiff --out docs/benchmarks-stiff.md --csv bench/results
 	./$(BUILD)-bench/bench/sciml/bench_sciml --out docs/benchmarks-sciml.md --csv bench/results/sciml_gradients.csv
-	/usr/bin/python3 bench/sciml/ude_recovery.py $(BUILD)-bench/examples/ude_lotka_volterra
+	/usr/bin/python3 bench/sciml/ude_recovery.py $(BUILD)-bench/examples/ude_lotka_volterra --append docs/benchmarks-sciml.md
 	PYTHONPATH=$(BUILD)-bench/python /usr/bin/python3 bench/python/bench_python.py --out docs/benchmarks-python.md
 
 install: deps $(BUILD)/CMakeCache.txt

@@ -11,7 +11,8 @@ import time
 ap = argparse.ArgumentParser()
 ap.add_argument("binary")
 ap.add_argument("--seeds", type=int, default=20)
-ap.add_argument("--out")
+ap.add_argument("--out", help="write the table to this file")
+ap.add_argument("--append", help="append a '## The UDE pipeline' section with the table to this markdown file")
 a = ap.parse_args()
 rows = []
 with tempfile.TemporaryDirectory() as tmp:
@@ -39,3 +40,10 @@ print(table)
 if a.out:
     with open(a.out, "w") as fh:
         fh.write(table + "\n")
+if a.append:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    with open(a.append, "a") as fh:
+        fh.write(f"\n## The UDE pipeline (examples/ude_lotka_volterra)\n\n`bench/sciml/ude_recovery.py`, {a.seeds} seeds, "
+                 f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit}: the whole pipeline per seed "
+                 "and whether SINDy finds exactly the x*y term in both equations. Targets: under 10 s; at least 90% "
+                 "of seeds at 0.5% noise.\n\n" + table + "\n")
