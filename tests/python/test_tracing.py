@@ -13,7 +13,6 @@ from problems import LORENZ_P, ROBER_K, hires, HIRES_U0, lorenz, rober
 
 
 def both(f, u0, tspan, p=None, alg=None, **opts):
-    traced = sciml.ODEProblem(f, u0, tspan, p)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # tracing f must not warn
         traced = sciml.ODEProblem(f, u0, tspan, p)

@@ -106,16 +106,19 @@ struct AdjointJac {
   const P* p;
   const Fwd* fwd;
   std::size_t n = 0, np_mu = 0;
+  struct Dense {
+    std::size_t rows = 0, cols = 0;
+    std::vector<double> v;
+    double& operator()(std::size_t i, std::size_t j) { return v[i * cols + j]; }
+  };
+  mutable std::vector<double> u;  // work kept between calls (sized at the first)
+  mutable Dense Ju, Jp;
   template <class M>
   void operator()(M& J, const std::vector<double>&, const NoParams&, double t) const {
-    std::vector<double> u(n);
+    u.resize(n);
     fwd->interpolate(t, u);
-    struct Dense {
-      std::size_t rows, cols;
-      std::vector<double> v;
-      double& operator()(std::size_t i, std::size_t j) { return v[i * cols + j]; }
-    };
-    Dense Ju{n, n, std::vector<double>(n * n)};
+    Ju.rows = Ju.cols = n;
+    Ju.v.assign(n * n, 0.0);
     if constexpr (has_user_jacobian_v<F>) {  // the right-hand side's own (e.g. symbolic) Jacobian
       f->jac(Ju, u, *p, t);
     } else {
@@ -126,7 +129,9 @@ struct AdjointJac {
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t j = 0; j < n; ++j) J(i, j) = -Ju(j, i);
     if (np_mu) {
-      Dense Jp{n, np_mu, std::vector<double>(n * np_mu)};
+      Jp.rows = n;
+      Jp.cols = np_mu;
+      Jp.v.assign(n * np_mu, 0.0);
       if constexpr (requires { f->paramjac(Jp, u, *p, t); }) {
         f->paramjac(Jp, u, *p, t);
       } else {
@@ -367,7 +372,7 @@ GradientResult gradient(const Prob& prob, Alg alg, const std::vector<double>& ts
     if (!ao.abstol.per_component.empty())  // the adjoint state is not u: one abstol, the smallest given
       ao.abstol = Tolerance(*std::min_element(ao.abstol.per_component.begin(), ao.abstol.per_component.end()));
     detail::VjpWork<P> qw;
-    std::vector<double> qu(n), ql(n), qub(n);
+    std::vector<double> qu(n), ql(n), qub(n), pb(np);
     for (std::size_t kk = knots.size() - 1; kk-- > 0;) {
       const double ta = knots[kk], tb = knots[kk + 1];
       {
@@ -422,8 +427,8 @@ GradientResult gradient(const Prob& prob, Alg alg, const std::vector<double>& ts
           detail::AdjointRHS<inplace, std::remove_cvref_t<decltype(prob.f)>, P, View> rhs{
               &prob.f, &prob.p, &fwd_view, n, with_mu ? np : 0, std::vector<double>(n), std::vector<double>(n),
               std::vector<double>(np), {}};
-          detail::AdjointJac<inplace, std::remove_cvref_t<decltype(prob.f)>, P, View> jac{&prob.f, &prob.p, &fwd_view, n,
-                                                                                         with_mu ? np : 0};
+          detail::AdjointJac<inplace, std::remove_cvref_t<decltype(prob.f)>, P, View> jac{
+              &prob.f, &prob.p, &fwd_view, n, with_mu ? np : 0, {}, {}, {}};
           std::vector<double> a0(na);
           std::copy(lam.begin(), lam.end(), a0.begin());
           if (with_mu) std::copy(mu.begin(), mu.end(), a0.begin() + std::ptrdiff_t(n));
@@ -446,7 +451,7 @@ GradientResult gradient(const Prob& prob, Alg alg, const std::vector<double>& ts
                 fwd_view.interpolate(tq, qu);
                 asol.interpolate(tq, ql);
                 std::fill(qub.begin(), qub.end(), 0.0);
-                std::vector<double> pb(np, 0.0);
+                std::fill(pb.begin(), pb.end(), 0.0);
                 detail::vjp<inplace>(prob.f, qu, prob.p, tq, ql.data(), qub.data(), pb.data(), qw);
                 for (std::size_t j = 0; j < np; ++j) mu[j] += detail::gl_weights[g] * (s1 - s0) * pb[j];
                 ++res.adjoint.nf;

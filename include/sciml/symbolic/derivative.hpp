@@ -181,6 +181,23 @@ struct SparseJacobian {
   std::vector<int> values;  // values[k]: the graph node of the k-th nonzero (CSR order)
 };
 
+namespace detail {
+// rows[i] = (column, node) pairs in column order -> the CSR pattern and the node of each nonzero
+inline SparseJacobian to_csr(const std::vector<std::vector<std::pair<int, int>>>& rows) {
+  SparseJacobian J;
+  J.pattern.n = rows.size();
+  J.pattern.row_ptr.assign(1, 0);
+  for (const auto& row : rows) {
+    for (auto [j, node] : row) {
+      J.pattern.col.push_back(std::size_t(j));
+      J.values.push_back(node);
+    }
+    J.pattern.row_ptr.push_back(J.pattern.col.size());
+  }
+  return J;
+}
+}  // namespace detail
+
 // df/du: the entries whose derivative does not fold to the constant 0, their nodes added to f.graph.
 inline SparseJacobian jacobian(Function& f) {
   std::vector<std::vector<int>> deps;
@@ -204,17 +221,7 @@ inline SparseJacobian jacobian(Function& f) {
       if (!detail::is_zero_node(f.graph, dij)) rows[std::size_t(i)].push_back({int(j), dij});
     }
   }
-  SparseJacobian J;
-  J.pattern.n = n;
-  J.pattern.row_ptr.assign(1, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (auto [j, node] : rows[i]) {
-      J.pattern.col.push_back(std::size_t(j));
-      J.values.push_back(node);
-    }
-    J.pattern.row_ptr.push_back(J.pattern.col.size());
-  }
-  return J;
+  return detail::to_csr(rows);
 }
 
 // df/dp (n x np): the entries that do not fold to the constant 0, their nodes added to f.graph (adjoints).
@@ -228,17 +235,7 @@ inline SparseJacobian param_jacobian(Function& f) {
       if (!detail::is_zero_node(f.graph, dij)) rows[i].push_back({int(j), dij});
     }
   }
-  SparseJacobian J;
-  J.pattern.n = n;
-  J.pattern.row_ptr.assign(1, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (auto [j, node] : rows[i]) {
-      J.pattern.col.push_back(std::size_t(j));
-      J.values.push_back(node);
-    }
-    J.pattern.row_ptr.push_back(J.pattern.col.size());
-  }
-  return J;
+  return detail::to_csr(rows);
 }
 
 // df_i/dt (the explicit time dependence), one node per output, added to f.graph.
