@@ -194,14 +194,17 @@ TEST(Options, Controllers) {
 
 TEST(Options, InitAndStep) {
   auto integ = sciml::init(lv_prob(), sciml::Tsit5{}, sciml::SolveOptions{});
+  const auto dense = sciml::solve(lv_prob(), sciml::Tsit5{}, {});  // the same steps, with dense output
   int n = 0;
   double tlast = 0;
   while (integ.step()) {
     EXPECT_GT(integ.t, tlast);
     tlast = integ.t;
-    // interpolation inside the current step
-    const auto mid = integ(0.5 * (integ.tprev + integ.t));
-    EXPECT_TRUE(std::isfinite(mid[0]));
+    // interpolation inside the step just taken: the solution's dense output over the same step
+    const double tm = 0.5 * (integ.tprev + integ.t);
+    const auto mid = integ(tm);
+    EXPECT_NEAR(mid[0], dense(tm)[0], 1e-13);
+    EXPECT_NEAR(mid[1], dense(tm)[1], 1e-13);
     ++n;
   }
   EXPECT_EQ(integ.retcode(), sciml::ReturnCode::Success);
@@ -209,6 +212,24 @@ TEST(Options, InitAndStep) {
   EXPECT_EQ(n + 1, integ.sol.stats.naccept);
   auto sol = sciml::solve(lv_prob(), sciml::Tsit5{}, {});
   EXPECT_DOUBLE_EQ(integ.u[0], sol.u.back()[0]);
+}
+
+TEST(Options, ManualStepChangingU) {
+  // u' = -u; at the first step past t = 1 u is doubled by hand: afterwards u = 2 u(t1) e^{-(t - t1)}
+  auto f = [](auto& du, const auto& u, const auto&, auto) { du[0] = -u[0]; };
+  sciml::SolveOptions o;
+  o.reltol = 1e-10;
+  o.abstol = 1e-12;
+  auto integ = sciml::init(sciml::ODEProblem(f, std::vector<double>{1.0}, {0.0, 3.0}), sciml::Tsit5{}, o);
+  double t1 = -1;
+  while (integ.step()) {
+    if (t1 < 0 && integ.t > 1.0) {
+      t1 = integ.t;
+      integ.u[0] *= 2;
+      integ.u_modified();
+    }
+  }
+  EXPECT_NEAR(integ.u[0], 2 * std::exp(-3.0), 1e-9);
 }
 
 TEST(Options, ZeroLengthTspan) {

@@ -542,6 +542,50 @@ TEST(SindyLearnedPart, RecoversTheInteractionTerms) {
   expect_model(sd::fit(lib, sh.X, ts, sd::STLSQ{.threshold = 0.1, .normalize_columns = true}), truth, 0.05);
 }
 
+TEST(SindyLearnedPart, SubsetSearchFindsWhatThresholdingMisses) {
+  // The UDE example's situation: the network's outputs along the one orbit segment t in [0, 3] (every 0.01),
+  // the interaction terms plus a smooth error of a few percent. Along this arc x*y, y and y^2 are nearly
+  // collinear: least squares on the whole library puts the largest coefficient on y^2, so the threshold path
+  // runs (all five) -> {y, y^2} -> {y^2} -> {} and never visits {x*y}, the best one-term model by far.
+  static const Series s = simulate(lotka_volterra, lv_u0, 3.0, 0.01, lv_p);
+  ASSERT_EQ(s.t.size(), 301);
+  Eigen::MatrixXd target(s.X.rows(), 2);
+  for (Eigen::Index i = 0; i < s.X.rows(); ++i) {
+    const double xy = s.X(i, 0) * s.X(i, 1), pi = 3.14159265358979323846;
+    const double err = 0.06 * (std::sin(pi * s.t[i]) + std::sin(4.0 * pi * s.t[i] / 3.0));
+    target(i, 0) = -0.9 * xy - err;
+    target(i, 1) = 0.8 * xy + err;
+  }
+  const auto lib = sd::Library::polynomial(2, 2, false);
+  sd::SweepOptions so;
+  so.correlation_length = 60.0;  // the error is one smooth curve: about one independent sample per 0.6 time units
+  const auto path_only = sd::threshold_sweep(lib, s.X, target, sd::STLSQ{.normalize_columns = true}, so);
+  for (std::size_t j = 0; j < 2; ++j) {  // the alias wins
+    const auto got = path_only.best.terms(j);
+    EXPECT_TRUE(got.size() == 1 && got.count("y^2")) << path_only.best.to_string();
+  }
+  so.max_subset_terms = 3;
+  const auto r = sd::threshold_sweep(lib, s.X, target, sd::STLSQ{.normalize_columns = true}, so);
+  // 41 thresholds, then 1 + 5 + 10 + 10 supports of at most 3 of the 5 candidates
+  ASSERT_EQ(r.path.size(), 41u + 26u);
+  EXPECT_TRUE(std::isnan(r.path[41].threshold));
+  EXPECT_TRUE(r.path[41].support.empty());
+  EXPECT_EQ(r.path[41].nnz, 0u);
+  EXPECT_EQ(r.path.back().support, (std::vector<std::size_t>{2, 3, 4}));
+  EXPECT_TRUE(r.path.front().support.empty());
+  const std::vector<std::map<std::string, double>> truth{{{"x*y", -0.9}}, {{"x*y", 0.8}}};
+  expect_model(r.best, truth, 0.07);
+  for (auto i : r.best_index) EXPECT_EQ(r.path[i].support, (std::vector<std::size_t>{3}));
+  // BIC agrees; the enumeration is refused when it would be huge
+  so.criterion = sd::SweepOptions::Criterion::BIC;
+  expect_model(sd::threshold_sweep(lib, s.X, target, sd::STLSQ{.normalize_columns = true}, so).best, truth, 0.07);
+  so.max_subset_terms = 8;
+  EXPECT_NO_THROW(sd::threshold_sweep(lib, s.X, target, sd::STLSQ{}, so));  // capped at the 5 candidates
+  so.max_subset_terms = 6;
+  EXPECT_THROW(sd::threshold_sweep(sd::Library::polynomial(2, 8), s.X, target, sd::STLSQ{}, so),
+               std::invalid_argument);  // 45 candidates: over 10 million supports
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Printing
 

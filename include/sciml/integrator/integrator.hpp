@@ -76,6 +76,10 @@ class Integrator {
   // Stop after the current callback: the solution ends here with ReturnCode::Terminated.
   void terminate() { terminate_ = true; }
 
+  // Say that u was changed between steps (manual stepping): the next step re-evaluates f there, and multistep
+  // methods restart their history. The step size proposed so far is kept.
+  void u_modified() { k0_stale_ = true; }
+
   // Also stop exactly at time ts.
   void add_tstop(T ts) {
     if (tdir_ * (ts - t) <= 0) return;
@@ -136,6 +140,13 @@ class Integrator {
       }
       ++iters_;
       while (itstop_ + 1 < tstops_.size() && tdir_ * (tstops_[itstop_] - t) <= 0) ++itstop_;
+      if (fsal_pending_) {
+        fsal_pending_ = false;
+        if (!k0_stale_) {
+          using std::swap;
+          swap(k_[0], k_[S - 1]);
+        }
+      }
       if (k0_stale_) {
         detail::eval_rhs<inplace>(f_, k_[0], u, p, t);
         ++sol.stats.nf;
@@ -245,8 +256,9 @@ class Integrator {
         dt = (hit && std::abs(next) < std::abs(dt)) ? dt : next;
       }
       after_step();
-      // k0 of the next step is f at the new point, unless something changed u
-      if (!k0_stale_) swap(k_[0], k_[S - 1]);
+      // k0 of the next step is f at the new point (stage S-1), unless something changed u; the stages stay in
+      // place until then, so the step can still be interpolated between steps
+      fsal_pending_ = true;
       return !finished_;
     }
   }
@@ -284,7 +296,7 @@ class Integrator {
   long maxiters_ = 0, iters_ = 0;
   int nan_rejects_ = 0, newton_fails_ = 0;
   bool adaptive_ = true, save_everystep_ = true, save_end_ = true, dense_ = false;
-  bool finished_ = false, terminate_ = false, k0_stale_ = false, extra_done_ = false;
+  bool finished_ = false, terminate_ = false, k0_stale_ = false, extra_done_ = false, fsal_pending_ = false;
 
   detail::TolView<R> tolview() const {
     return {abstol_, abstol_vec_.empty() ? nullptr : abstol_vec_.data(), reltol_};

@@ -5,7 +5,9 @@
 // every buffer made once per solve. Counters (Jacobians, factorisations, solves) go to the solution's Stats.
 // With a mass matrix M (problems M u' = f(u, p, t), see with_mass_matrix) the iteration matrix is M - gh J,
 // apply_mass(x, out) gives M x, and factor_algebraic / solve serve the consistent initialisation of the
-// algebraic variables (linalg/dae_init.hpp).
+// algebraic variables (linalg/dae_init.hpp). The sparse LU and GMRES forms are for double states; any other
+// scalar (dual numbers: forward sensitivities through an implicit method) takes the dense LU, which runs on it
+// entry by entry.
 #pragma once
 #include <cmath>
 #include <complex>
@@ -30,6 +32,10 @@
 #endif
 
 namespace sciml::detail {
+
+// The sparse LU (KLU) and GMRES take double only; other scalars use the dense LU.
+template <class T>
+inline constexpr bool sparse_krylov_scalar_v = std::is_same_v<T, double>;
 
 struct ImplicitCounters {
   long njac = 0, nw = 0, nsolve = 0;
@@ -195,6 +201,7 @@ template <class State>
 struct IterationMatrix<State, false> : ImplicitCounters {
   using T = scalar_t<State>;
   static constexpr int chunk = 8;
+  static constexpr bool sparse_krylov = sparse_krylov_scalar_v<T>;  // else init refuses sparse and krylov
   using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
   using Vec = Eigen::Matrix<T, Eigen::Dynamic, 1>;
   Mat J, W;
@@ -253,6 +260,14 @@ struct IterationMatrix<State, false> : ImplicitCounters {
 
   void init(const State& u) {
     const Eigen::Index n = Eigen::Index(state_size(u));
+    if constexpr (!sparse_krylov) {
+      if (krylov)
+        throw std::invalid_argument("linsolve: LinearSolver::GMRES needs double states; other scalars (dual numbers, "
+                                    "as in ForwardDiffSensitivity) use the default dense LU (LinearSolver::Auto)");
+      if (sparse)
+        throw std::invalid_argument("with_sparse_jacobian: the sparse LU needs double states; other scalars (dual "
+                                    "numbers, as in ForwardDiffSensitivity) need f without with_sparse_jacobian");
+    }
     if (krylov) {
       gmres.init(std::size_t(n), 30);
       uJ = f0 = uv = u;
@@ -328,7 +343,9 @@ struct IterationMatrix<State, false> : ImplicitCounters {
     if (krylov)
       throw std::invalid_argument("linsolve: LinearSolver::GMRES cannot initialise the algebraic variables of a "
                                   "DAE; use the default (dense or sparse) linear solver");
-    if (sparse) return sp.factor_algebraic(arow, acol, drow, dcol);
+    if constexpr (sparse_krylov) {
+      if (sparse) return sp.factor_algebraic(arow, acol, drow, dcol);
+    }
     W.setZero();
     for (std::size_t k = 0; k < drow.size(); ++k) W(Eigen::Index(drow[k]), Eigen::Index(dcol[k])) = T(1);
     for (std::size_t i : arow)
@@ -340,22 +357,24 @@ struct IterationMatrix<State, false> : ImplicitCounters {
 
   template <bool Inplace, bool Tgrad, class F, class P, class Time>
   void jacobian(const F& f, const P& p, const State& u, Time t) {
-    if (krylov) {
-      bind<Inplace>(f, p);
-      uJ = u;
-      tJ = real_t<T>(t);
-      if constexpr (has_user_jacobian_v<F>) eval_rhs<Inplace>(f, f0, u, p, t);
-      if constexpr (Tgrad) time_gradient<Inplace>(f, u, p, t, dT, rhs, ud1, dud1);
-      ++njac;
-      return;
-    }
-    if constexpr (sparse_capable_v<F>) {
-      if (sparse) {  // with_sparse_jacobian, or a pattern the default algorithm detected
-        if (!sp.ready) sp.template setup<Inplace>(f, u, p, t);
-        sp.template jacobian<Inplace, chunk>(f, u, p, t, ud, dud);
+    if constexpr (sparse_krylov) {
+      if (krylov) {
+        bind<Inplace>(f, p);
+        uJ = u;
+        tJ = real_t<T>(t);
+        if constexpr (has_user_jacobian_v<F>) eval_rhs<Inplace>(f, f0, u, p, t);
         if constexpr (Tgrad) time_gradient<Inplace>(f, u, p, t, dT, rhs, ud1, dud1);
         ++njac;
         return;
+      }
+      if constexpr (sparse_capable_v<F>) {
+        if (sparse) {  // with_sparse_jacobian, or a pattern the default algorithm detected
+          if (!sp.ready) sp.template setup<Inplace>(f, u, p, t);
+          sp.template jacobian<Inplace, chunk>(f, u, p, t, ud, dud);
+          if constexpr (Tgrad) time_gradient<Inplace>(f, u, p, t, dT, rhs, ud1, dud1);
+          ++njac;
+          return;
+        }
       }
     }
     {
@@ -369,22 +388,24 @@ struct IterationMatrix<State, false> : ImplicitCounters {
   void bind(const F& f, const P& p) {
     fptr = &f;
     pptr = &p;
-    jvp = &jvp_of<Inplace, F, P>;
+    if constexpr (sparse_krylov) jvp = &jvp_of<Inplace, F, P>;
   }
-  T jacobian_norm_inf() const {
-    if (krylov) return T(0);  // not formed
-    return sparse ? sp.norm_inf() : (J.rows() ? J.cwiseAbs().rowwise().sum().maxCoeff() : T(0));
+  real_t<T> jacobian_norm_inf() const {  // max_i sum_j |J_ij| (of the values, for dual numbers)
+    if (krylov) return 0;  // not formed
+    return value_of(sparse ? sp.norm_inf() : (J.rows() ? J.cwiseAbs().rowwise().sum().maxCoeff() : T(0)));
   }
   bool factor(real_t<T> gh) {
     using std::isfinite;
     ++nw;
-    if (krylov) {
-      krylov_gh = gh;
-      return true;
-    }
-    if (sparse) {
-      singular = !sp.factor(T(gh), has_mass ? &mass_diag : nullptr);
-      return !singular;
+    if constexpr (sparse_krylov) {
+      if (krylov) {
+        krylov_gh = gh;
+        return true;
+      }
+      if (sparse) {
+        singular = !sp.factor(T(gh), has_mass ? &mass_diag : nullptr);
+        return !singular;
+      }
     }
     iteration_matrix(W, gh);
     lu.compute(W);
@@ -395,22 +416,24 @@ struct IterationMatrix<State, false> : ImplicitCounters {
   void solve(const State& in, State& out) {
     const std::size_t n = state_size(in);
     for (std::size_t i = 0; i < n; ++i) b[Eigen::Index(i)] = in[i];
-    if (krylov) {  // (M - gh J) x = b by GMRES from x = 0
-      auto op = [this, n](const T* v, T* out) {
-        jvp(*this, v, out);
-        for (std::size_t i = 0; i < n; ++i) {
-          const T mv = has_mass ? mass_diag[Eigen::Index(i)] * v[i] : v[i];
-          out[i] = mv - krylov_gh * out[i];
-        }
-      };
-      x.setZero();
-      const auto r = gmres.solve(op, IdentityPreconditioner{}, b.data(), x.data(), T(krylov_rtol), T(0),
-                                 std::max(100, int(std::min<std::size_t>(n, 1000))));
-      nkrylov += r.iterations;
-    } else if (sparse) {
-      sp.lu.solve(b.data(), x.data());
-    } else {
+    if (!krylov && !sparse) {
       x.noalias() = lu.solve(b);
+    } else if constexpr (sparse_krylov) {
+      if (krylov) {  // (M - gh J) x = b by GMRES from x = 0
+        auto op = [this, n](const T* v, T* out) {
+          jvp(*this, v, out);
+          for (std::size_t i = 0; i < n; ++i) {
+            const T mv = has_mass ? mass_diag[Eigen::Index(i)] * v[i] : v[i];
+            out[i] = mv - krylov_gh * out[i];
+          }
+        };
+        x.setZero();
+        const auto r = gmres.solve(op, IdentityPreconditioner{}, b.data(), x.data(), T(krylov_rtol), T(0),
+                                   std::max(100, int(std::min<std::size_t>(n, 1000))));
+        nkrylov += r.iterations;
+      } else {
+        sp.lu.solve(b.data(), x.data());
+      }
     }
     for (std::size_t i = 0; i < n; ++i) out[i] = x[Eigen::Index(i)];
     ++nsolve;
@@ -489,7 +512,9 @@ struct ComplexIterationMatrix<State, false> {
   template <class IM>
   bool factor(const IM& im, C c) {
     using std::isfinite;
-    if (im.sparse) return factor_sparse(im, c);
+    if constexpr (sparse_krylov_scalar_v<T>) {
+      if (im.sparse) return factor_sparse(im, c);
+    }
     if (W.rows() != im.J.rows()) {  // first use, or the state was resized
       W.setZero(im.J.rows(), im.J.cols());
       lu = Eigen::PartialPivLU<Mat>(im.J.rows());
@@ -503,17 +528,19 @@ struct ComplexIterationMatrix<State, false> {
   }
   void solve(const State& br, const State& bi, State& xr, State& xi) {
     const std::size_t n = state_size(br);
-    if (sparse) {
-      for (std::size_t i = 0; i < n; ++i) {
-        rb[i] = br[i];
-        rb[n + i] = bi[i];
+    if constexpr (sparse_krylov_scalar_v<T>) {
+      if (sparse) {
+        for (std::size_t i = 0; i < n; ++i) {
+          rb[i] = br[i];
+          rb[n + i] = bi[i];
+        }
+        rlu.solve(rb.data(), rx.data());
+        for (std::size_t i = 0; i < n; ++i) {
+          xr[i] = rx[i];
+          xi[i] = rx[n + i];
+        }
+        return;
       }
-      rlu.solve(rb.data(), rx.data());
-      for (std::size_t i = 0; i < n; ++i) {
-        xr[i] = rx[i];
-        xi[i] = rx[n + i];
-      }
-      return;
     }
     for (std::size_t i = 0; i < n; ++i) b[Eigen::Index(i)] = C(br[i], bi[i]);
     x.noalias() = lu.solve(b);

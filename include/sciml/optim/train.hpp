@@ -1,7 +1,8 @@
 // train / train_lbfgs: training loops for a loss with gradient, loss = f(theta, grad). train() takes Adam
 // (or AdamW) steps under a learning-rate schedule; train_lbfgs() runs lbfgs. Both print progress, checkpoint
 // theta to a text file (and Adam's moments to <save_path>.adam, so a resumed run repeats an uninterrupted one
-// exactly), resume from it, stop at a loss target, and stop cleanly on a NaN/Inf loss or gradient.
+// exactly), resume from it, stop at a loss target, and stop cleanly on a NaN/Inf loss or gradient (adding the
+// loss's own failure_message(), when it has one, to the message).
 #pragma once
 #include <algorithm>
 #include <chrono>
@@ -135,6 +136,17 @@ inline void print_progress(std::ostream* out, long iter, double loss, double lr,
 
 inline std::string nonfinite_name(double v) { return std::isnan(v) ? "NaN" : "Inf"; }
 
+// Why a loss returned NaN/Inf, when it says so through `failure_message()` (e.g. a failed ODE solve in
+// MultipleShootingLoss); "" otherwise.
+template <class Fun>
+std::string failure_of(const Fun& f) {
+  if constexpr (requires { std::string(f.failure_message()); }) {
+    return std::string(f.failure_message());
+  } else {
+    return {};
+  }
+}
+
 }  // namespace detail
 
 // Adam (or AdamW) on loss_and_grad(theta, grad) -> loss (grad arrives zeroed, so the loss may accumulate into
@@ -170,6 +182,8 @@ TrainResult train(Fun&& loss_and_grad, std::vector<double> theta, Adam opt, cons
     const double lr = o.schedule ? o.schedule(k, base_lr) : base_lr;
     if (!loss_ok || !grad_ok) {
       std::string what = !loss_ok ? "loss became " + detail::nonfinite_name(loss) : "gradient became non-finite";
+      const std::string why = detail::failure_of(loss_and_grad);
+      if (!why.empty()) what += " (" + why + ")";
       res.finished = false;
       if (good_theta.empty()) {  // the starting point itself
         res.theta = std::move(theta);
@@ -177,7 +191,7 @@ TrainResult train(Fun&& loss_and_grad, std::vector<double> theta, Adam opt, cons
         res.iterations = k;
         res.message = (!loss_ok ? "loss is " + detail::nonfinite_name(loss) : std::string("gradient is non-finite")) +
                       " at the starting parameters (iteration " + std::to_string(k) +
-                      "): check the model, the data and the initial parameters";
+                      "): check the model, the data and the initial parameters" + (why.empty() ? "" : " (" + why + ")");
         return res;
       }
       char lrbuf[32];
@@ -280,6 +294,10 @@ TrainResult train_lbfgs(Fun&& loss_and_grad, std::vector<double> theta, const LB
     res.message = maxed ? "maximum number of iterations (" + std::to_string(o.maxiters) + ") reached; max |grad| = " +
                               optim::detail::fmt_e(r.grad_norm)
                         : r.message;
+  }
+  if (!res.finished) {  // e.g. the line search met only failed solves: say why the loss failed
+    const std::string why = detail::failure_of(loss_and_grad);
+    if (!why.empty()) res.message += " (last failure of the loss: " + why + ")";
   }
   if (std::isfinite(res.loss) && last_printed != res.iterations) progress(res.iterations, res.loss);
   if (printing && !res.finished) *o.out << res.message << "\n";

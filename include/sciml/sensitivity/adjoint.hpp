@@ -7,7 +7,9 @@
 //     checkpointing); unstable when the forward problem is dissipative (the backward one then blows up);
 //   DiscreteAdjoint: the exact gradient of the explicit Runge-Kutta steps taken (step sizes held fixed);
 //   ForwardDiffSensitivity: dual numbers through the solve (chunks of 8 over p and u0): few parameters.
-// The adjoint solves use `adjoint_alg` (the forward method by default; give a stiff one for stiff problems):
+// The adjoint is one backward integration from the last saved time to t0 that stops on every saved time, where
+// dl_i/du is added to lambda and the integration goes on with the step size it had (as SciMLSensitivity's
+// callbacks do). The adjoint solves use `adjoint_alg` (the forward method by default; give a stiff one for stiff problems):
 // their Jacobians come from f.jac / f.paramjac when f has them, else forward-mode AD of f; the VJPs from
 // f.vjp, else the reverse tape.
 #pragma once
@@ -179,6 +181,31 @@ struct DenseView {
   }
 };
 
+// BacksolveAdjoint's system over a = [u (n), lambda (n), mu (np)]: u' = f, lambda' = -J^T lambda,
+// mu' = -(df/dp)^T lambda.
+template <bool Inplace, class F, class P>
+struct BacksolveRHS {
+  const F* f;
+  const P* p;
+  std::size_t n = 0, np = 0;
+  mutable std::vector<double> u, fu, ubar, pbar;
+  mutable VjpWork<P> w;
+  BacksolveRHS(const F* f_, const P* p_, std::size_t n_, std::size_t np_)
+      : f(f_), p(p_), n(n_), np(np_), u(n_), fu(n_), ubar(n_), pbar(np_) {}
+  void operator()(std::vector<double>& da, const std::vector<double>& a, const NoParams&, double t) const {
+    std::copy(a.begin(), a.begin() + std::ptrdiff_t(n), u.begin());
+    eval_rhs<Inplace>(*f, fu, u, *p, t);
+    std::fill(ubar.begin(), ubar.end(), 0.0);
+    std::fill(pbar.begin(), pbar.end(), 0.0);
+    vjp<Inplace>(*f, u, *p, t, a.data() + n, ubar.data(), pbar.data(), w);
+    for (std::size_t q = 0; q < n; ++q) {
+      da[q] = fu[q];
+      da[n + q] = -ubar[q];
+    }
+    for (std::size_t j = 0; j < np; ++j) da[2 * n + j] = -pbar[j];
+  }
+};
+
 // Gauss-Legendre nodes and weights on [0, 1] (4 points, exact to degree 7).
 inline constexpr std::array<double, 4> gl_nodes{0.0694318442029737, 0.3300094782075719, 0.6699905217924281,
                                                 0.9305681557970263};
@@ -247,37 +274,47 @@ GradientResult gradient(const Prob& prob, Alg alg, const std::vector<double>& ts
                   "DiscreteAdjoint: an explicit Runge-Kutta method is needed (Tsit5, Vern9, RK4, ...)");
     using Tab = typename Alg::tableau;
     using Step = typename Alg::step_type;
-    constexpr int S = Step::S;
-    // forward: every step lands on the saved times; keep (t, h, u) of each step
+    constexpr int S = Step::S, TOT = Step::TOT;
+    // forward: keep (t, h, u) of each step; u at the saved times from the method's interpolant (as saveat),
+    // which is linear in the step's start and stages: u(t + theta h) = u_n + h sum_J w_J(theta) k_J
     SolveOptions fo = opts;
-    fo.tstops.insert(fo.tstops.end(), ts.begin(), ts.end());
+    fo.saveat = SaveAt{};
     fo.save_everystep = false;
     fo.save_start = false;
     fo.save_end = false;
+    fo.dense = false;
     auto integ = init(prob, alg, fo);
     std::vector<double> step_t, step_h, step_u;
-    std::vector<long> step_save;  // index into ts of the time a step ends on, or -1
+    std::vector<std::size_t> save_step;  // the step whose interpolant gives ts[i] (i >= first_saved)
+    std::vector<double> save_theta;      // its theta in (0, 1]; 1: the step's end point itself
     std::size_t next = 0;
     double l = 0;
     std::vector<std::vector<double>> gus(m);
+    std::vector<double> ui(n);
     auto take_loss = [&](std::size_t i, const std::vector<double>& u) {
-      std::fill(gu.begin(), gu.end(), 0.0);
-      l += loss(i, ts[i], u, gu);
-      gus[i] = gu;
+      gus[i].assign(n, 0.0);
+      l += loss(i, ts[i], u, gus[i]);
     };
     if (ts[0] == prob.tspan[0]) take_loss(next++, prob.u0);
+    const std::size_t first_saved = next;
     while (next < m && !integ.done()) {
       const bool more = integ.step();
       if (integ.sol.retcode != ReturnCode::Default && !successful_retcode(integ.sol.retcode)) break;
       if (integ.t != integ.tprev) {
+        const std::size_t s = step_t.size();
         step_t.push_back(integ.tprev);
         step_h.push_back(integ.t - integ.tprev);
         step_u.insert(step_u.end(), integ.uprev.begin(), integ.uprev.end());
-        if (integ.t == ts[next]) {
-          take_loss(next, integ.u);
-          step_save.push_back(long(next++));
-        } else {
-          step_save.push_back(-1);
+        for (; next < m && ts[next] <= integ.t; ++next) {
+          save_step.push_back(s);
+          if (ts[next] == integ.t) {
+            save_theta.push_back(1.0);
+            take_loss(next, integ.u);
+          } else {
+            save_theta.push_back((ts[next] - integ.tprev) / (integ.t - integ.tprev));
+            integ.interpolate(ts[next], ui);
+            take_loss(next, ui);
+          }
         }
       }
       if (!more) break;
@@ -288,47 +325,87 @@ GradientResult gradient(const Prob& prob, Alg alg, const std::vector<double>& ts
       return fail(rc, "the forward solve failed: " + integ.sol.message);
     }
     res.loss = l;
+    // the interpolant's weights w_J(theta), read off the method's own interpolation on one-entry states
+    std::array<double, std::size_t(TOT)> wts{};
+    auto weights = [&](double theta) {
+      std::array<std::vector<double>, std::size_t(TOT)> e;
+      std::vector<double> zero{0.0}, out{0.0};
+      for (int J = 0; J < TOT; ++J) {
+        for (int q = 0; q < TOT; ++q) e[std::size_t(q)].assign(1, q == J ? 1.0 : 0.0);
+        Step::interpolate(out, zero, e, 1.0, theta);
+        wts[std::size_t(J)] = out[0];
+      }
+    };
     // backward through the steps
-    std::vector<double> ubar(n, 0.0), un(n), tmp(n);
-    std::vector<std::vector<double>> k(S, std::vector<double>(n)), Y(S, std::vector<double>(n));
-    std::vector<std::vector<double>> kbar(S, std::vector<double>(n));
+    std::vector<double> ubar(n, 0.0), ubar0(n), un(n);
+    const std::vector<std::vector<double>> stage_vectors(static_cast<std::size_t>(TOT), std::vector<double>(n));
+    std::vector<std::vector<double>> k = stage_vectors, Y = stage_vectors, kbar = stage_vectors;
     detail::VjpWork<P> w;
     std::vector<double> ybar(n);
     auto a = [](int i, int j) { return detail::fitted_a<Tab>[std::size_t(i * (i - 1) / 2 + j)]; };
-    for (std::size_t s = step_t.size(); s-- > 0;) {
-      if (step_save[s] >= 0) {
-        const auto& g = gus[std::size_t(step_save[s])];
-        for (std::size_t q = 0; q < n; ++q) ubar[q] += g[q];
+    // Y_i = u_n + h sum_{j<i} a(i, j) k_j, k_i = f(Y_i); and back: ybar = kbar_i^T df/du at Y_i, kbar_j += h a(i, j) ybar
+    auto stage = [&](int i, double t, double h) {
+      for (std::size_t q = 0; q < n; ++q) {
+        double acc = 0;
+        for (int j = 0; j < i; ++j) acc += a(i, j) * k[std::size_t(j)][q];
+        Y[std::size_t(i)][q] = un[q] + h * acc;
       }
+      detail::eval_rhs<inplace>(prob.f, k[std::size_t(i)], Y[std::size_t(i)], prob.p, t + Tab::c[std::size_t(i)] * h);
+      ++res.adjoint.nf;
+    };
+    auto stage_back = [&](int i, double t, double h, bool through_stages = true) {
+      std::fill(ybar.begin(), ybar.end(), 0.0);
+      detail::vjp<inplace>(prob.f, Y[std::size_t(i)], prob.p, t + Tab::c[std::size_t(i)] * h, kbar[std::size_t(i)].data(),
+                           ybar.data(), res.dp.data(), w);
+      if (through_stages)
+        for (int j = 0; j < i; ++j)
+        for (std::size_t q = 0; q < n; ++q) kbar[std::size_t(j)][q] += h * a(i, j) * ybar[q];
+    };
+    std::size_t isave = save_step.size();
+    for (std::size_t s = step_t.size(); s-- > 0;) {
       const double t = step_t[s], h = step_h[s];
       std::copy(step_u.begin() + std::ptrdiff_t(s * n), step_u.begin() + std::ptrdiff_t((s + 1) * n), un.begin());
-      // the stages of this step
-      for (int i = 0; i < S - 1; ++i) {
-        for (std::size_t q = 0; q < n; ++q) {
-          double acc = 0;
-          for (int j = 0; j < i; ++j) acc += a(i, j) * k[std::size_t(j)][q];
-          Y[std::size_t(i)][q] = un[q] + h * acc;
+      for (auto& kb : kbar) std::fill(kb.begin(), kb.end(), 0.0);
+      std::fill(ubar0.begin(), ubar0.end(), 0.0);  // what reaches u_n directly (not through u_{n+1})
+      bool interpolated = false;
+      for (; isave > 0 && save_step[isave - 1] == s; --isave) {
+        const auto& g = gus[first_saved + isave - 1];
+        if (save_theta[isave - 1] == 1.0) {
+          for (std::size_t q = 0; q < n; ++q) ubar[q] += g[q];
+        } else {
+          interpolated = true;
+          weights(save_theta[isave - 1]);
+          for (std::size_t q = 0; q < n; ++q) ubar0[q] += g[q];
+          for (int J = 0; J < TOT; ++J)
+            for (std::size_t q = 0; q < n; ++q) kbar[std::size_t(J)][q] += h * wts[std::size_t(J)] * g[q];
         }
-        detail::eval_rhs<inplace>(prob.f, k[std::size_t(i)], Y[std::size_t(i)], prob.p, t + Tab::c[std::size_t(i)] * h);
-        ++res.adjoint.nf;
+      }
+      const int last = interpolated ? TOT : S - 1;  // stages to recompute: the FSAL and extra ones when interpolated
+      for (int i = 0; i < last; ++i) stage(i, t, h);
+      if (interpolated) {
+        for (int i = TOT - 1; i >= S; --i) {  // the interpolation-only stages
+          stage_back(i, t, h);
+          for (std::size_t q = 0; q < n; ++q) ubar0[q] += ybar[q];
+        }
+        stage_back(S - 1, t, h, false);  // k_{S-1} = f(u_{n+1}): on through u_{n+1} below
+        for (std::size_t q = 0; q < n; ++q) ubar[q] += ybar[q];
       }
       // u_{n+1} = u_n + h sum_j b_j k_j, b_j = a(S-1, j)
       for (int j = 0; j < S - 1; ++j)
-        for (std::size_t q = 0; q < n; ++q) kbar[std::size_t(j)][q] = h * a(S - 1, j) * ubar[q];
+        for (std::size_t q = 0; q < n; ++q) kbar[std::size_t(j)][q] += h * a(S - 1, j) * ubar[q];
       for (int i = S - 2; i >= 0; --i) {
-        std::fill(ybar.begin(), ybar.end(), 0.0);
-        detail::vjp<inplace>(prob.f, Y[std::size_t(i)], prob.p, t + Tab::c[std::size_t(i)] * h,
-                             kbar[std::size_t(i)].data(), ybar.data(), res.dp.data(), w);
+        stage_back(i, t, h);
         for (std::size_t q = 0; q < n; ++q) ubar[q] += ybar[q];
-        for (int j = 0; j < i; ++j)
-          for (std::size_t q = 0; q < n; ++q) kbar[std::size_t(j)][q] += h * a(i, j) * ybar[q];
       }
+      for (std::size_t q = 0; q < n; ++q) ubar[q] += ubar0[q];
     }
+    if (first_saved == 1)
+      for (std::size_t q = 0; q < n; ++q) ubar[q] += gus[0][q];
     res.du0 = ubar;
     res.retcode = ReturnCode::Success;
     return res;
   } else {
-    // forward solve, saving at ts
+    // forward solve, saving at ts; the step size at each knot is kept to start the checkpoint re-solves
     SolveOptions fo = opts;
     fo.saveat = SaveAt(ts);
     bool keep_dense = false;
@@ -337,7 +414,23 @@ GradientResult gradient(const Prob& prob, Alg alg, const std::vector<double>& ts
       fo.save_everystep = false;
       fo.dense = true;
     }
-    auto fsol = solve(prob, alg, fo);
+    // knots: t0 and the saved times
+    std::vector<double> knots{prob.tspan[0]};
+    std::vector<long> save_at(1, ts[0] == prob.tspan[0] ? 0 : -1);
+    for (std::size_t i = 0; i < m; ++i) {
+      if (ts[i] == prob.tspan[0]) continue;
+      knots.push_back(ts[i]);
+      save_at.push_back(long(i));
+    }
+    const std::size_t K = knots.size();
+    auto fint = init(prob, alg, fo);
+    std::vector<double> hk(K, 0.0);
+    for (std::size_t j = 0;;) {
+      const bool more = fint.step();
+      while (j < K && knots[j] <= fint.t) hk[j++] = std::abs(fint.last_dt());
+      if (!more) break;
+    }
+    const auto& fsol = fint.sol;
     res.forward = fsol.stats;
     if (!fsol.success()) return fail(fsol.retcode, "the forward solve failed: " + fsol.message);
     std::vector<std::vector<double>> us(m);
@@ -351,125 +444,133 @@ GradientResult gradient(const Prob& prob, Alg alg, const std::vector<double>& ts
     double l = 0;
     for (std::size_t i = 0; i < m; ++i) l += loss(i, ts[i], us[i], gus[i]);
     res.loss = l;
-    // knots: t0 and the saved times; u at each
-    std::vector<double> knots{prob.tspan[0]};
-    std::vector<std::vector<double>> uk{prob.u0};
-    std::vector<long> save_at(1, ts[0] == prob.tspan[0] ? 0 : -1);
-    for (std::size_t i = 0; i < m; ++i) {
-      if (ts[i] == prob.tspan[0]) continue;
-      knots.push_back(ts[i]);
-      uk.push_back(us[i]);
-      save_at.push_back(long(i));
-    }
-    const bool with_mu = !std::is_same_v<Sense, QuadratureAdjoint>;
-    const std::size_t na = n + (with_mu ? np : 0);
-    std::vector<double> lam(n, 0.0), mu(np, 0.0), ub = uk.back();
+    auto u_at_knot = [&](std::size_t kk) -> const std::vector<double>& {
+      return kk == 0 ? prob.u0 : us[std::size_t(save_at[kk])];
+    };
+    // One backward integration from the last knot to t0 with a stop at every knot, where dl_i/du is added to
+    // lambda (stored from offset `off` of the adjoint state); at_knot(kk, integ) runs when it stands on knots[kk]
+    // (kk >= 1) before going on (false: stop), after_step(integ) after every step.
     SolveOptions ao = opts;
     ao.saveat = SaveAt{};
-    ao.tstops.clear();
-    ao.save_everystep = std::is_same_v<Sense, QuadratureAdjoint>;
-    ao.dense = std::is_same_v<Sense, QuadratureAdjoint>;
+    ao.tstops.assign(knots.begin() + 1, knots.end() - 1);
+    ao.save_everystep = false;
+    ao.save_start = false;
+    ao.save_end = false;
+    ao.dense = false;
+    ao.dt = 0;
     if (!ao.abstol.per_component.empty())  // the adjoint state is not u: one abstol, the smallest given
       ao.abstol = Tolerance(*std::min_element(ao.abstol.per_component.begin(), ao.abstol.per_component.end()));
-    detail::VjpWork<P> qw;
-    std::vector<double> qu(n), ql(n), qub(n), pb(np);
-    for (std::size_t kk = knots.size() - 1; kk-- > 0;) {
-      const double ta = knots[kk], tb = knots[kk + 1];
-      {
-        const auto& g = gus[std::size_t(save_at[kk + 1])];
-        for (std::size_t q = 0; q < n; ++q) lam[q] += g[q];
+    std::vector<double> lam(K > 1 ? gus[std::size_t(save_at[K - 1])] : std::vector<double>(n, 0.0)), mu(np, 0.0);
+    auto backward = [&](auto& integ, std::size_t off, auto&& at_knot, auto&& after_step) -> bool {
+      for (std::size_t kk = K - 1; kk > 0;) {
+        integ.step();
+        if (integ.sol.retcode != ReturnCode::Default && !successful_retcode(integ.sol.retcode)) {
+          detail::add_stats(res.adjoint, integ.sol.stats);
+          fail(integ.sol.retcode, "the adjoint solve failed: " + integ.sol.message);
+          return false;
+        }
+        after_step(integ);
+        if (integ.t == knots[kk - 1]) {
+          --kk;
+          if (kk == 0) break;
+          const auto& g = gus[std::size_t(save_at[kk])];
+          for (std::size_t q = 0; q < n; ++q) integ.u[off + q] += g[q];
+          if (!at_knot(kk, integ)) return false;
+          integ.u_modified();
+        }
       }
+      detail::add_stats(res.adjoint, integ.sol.stats);
+      for (std::size_t q = 0; q < n; ++q) lam[q] = integ.u[off + q];
+      if (integ.sol.retcode != ReturnCode::Success) {  // stopped early without a failure code
+        fail(ReturnCode::Failure, "the adjoint solve stopped at t = " + std::to_string(integ.t) + ": " + integ.sol.message);
+        return false;
+      }
+      return true;
+    };
+    auto no_step = [](auto&) {};
+    if (K > 1) {
       if constexpr (std::is_same_v<Sense, BacksolveAdjoint>) {
-        // [u, lambda, mu] backwards from tb with u(tb) from the forward solve (reset at every knot)
-        std::vector<double> a0(2 * n + np);
-        const std::vector<double>& ustart = sense.checkpointing ? uk[kk + 1] : ub;
-        std::copy(ustart.begin(), ustart.end(), a0.begin());
-        for (std::size_t q = 0; q < n; ++q) a0[n + q] = lam[q];
-        for (std::size_t j = 0; j < np; ++j) a0[2 * n + j] = mu[j];
-        struct Rhs {
-          const Prob* prob;
-          mutable std::vector<double> u, fu, ubar, pbar;
-          mutable detail::VjpWork<P> w;
-          std::size_t n, np;
-          void operator()(std::vector<double>& da, const std::vector<double>& a, const detail::NoParams&, double t) const {
-            std::copy(a.begin(), a.begin() + std::ptrdiff_t(n), u.begin());
-            detail::eval_rhs<inplace>(prob->f, fu, u, prob->p, t);
-            std::fill(ubar.begin(), ubar.end(), 0.0);
-            std::fill(pbar.begin(), pbar.end(), 0.0);
-            detail::vjp<inplace>(prob->f, u, prob->p, t, a.data() + n, ubar.data(), pbar.data(), w);
-            for (std::size_t q = 0; q < n; ++q) {
-              da[q] = fu[q];
-              da[n + q] = -ubar[q];
-            }
-            for (std::size_t j = 0; j < np; ++j) da[2 * n + j] = -pbar[j];
-          }
+        // [u, lambda, mu] backwards from the last knot, u reset to the forward solution at every knot
+        // (checkpointing); solved as a black box (its Jacobian, for stiff adjoint methods, by differences)
+        std::vector<double> a0(2 * n + np, 0.0);
+        std::copy(us[std::size_t(save_at[K - 1])].begin(), us[std::size_t(save_at[K - 1])].end(), a0.begin());
+        std::copy(lam.begin(), lam.end(), a0.begin() + std::ptrdiff_t(n));
+        detail::BacksolveRHS<inplace, std::remove_cvref_t<decltype(prob.f)>, P> rhs(&prob.f, &prob.p, n, np);
+        auto integ = init(ODEProblem(with_fd_jacobian(rhs), a0, {knots.back(), knots.front()}, detail::NoParams{}),
+                          adjoint_alg, ao);
+        auto reset_u = [&](std::size_t kk, auto& it) {
+          if (sense.checkpointing) std::copy(u_at_knot(kk).begin(), u_at_knot(kk).end(), it.u.begin());
+          return true;
         };
-        Rhs rhs{&prob, std::vector<double>(n), std::vector<double>(n), std::vector<double>(n), std::vector<double>(np), {}, n, np};
-        SolveOptions bo = ao;
-        bo.save_everystep = false;
-        bo.dense = false;
-        // the augmented system is solved as a black box (its Jacobian, for stiff adjoint methods, by differences)
-        auto bsol = solve(ODEProblem(with_fd_jacobian(rhs), a0, {tb, ta}, detail::NoParams{}), adjoint_alg, bo);
-        detail::add_stats(res.adjoint, bsol.stats);
-        if (!bsol.success()) return fail(bsol.retcode, "the backward solve failed: " + bsol.message);
-        const auto& e = bsol.u.back();
-        for (std::size_t q = 0; q < n; ++q) lam[q] = e[n + q];
-        for (std::size_t j = 0; j < np; ++j) mu[j] = e[2 * n + j];
-        ub.assign(e.begin(), e.begin() + std::ptrdiff_t(n));  // the backward u, for the next interval
+        if (!backward(integ, n, reset_u, no_step)) return res;
+        std::copy(integ.u.begin() + std::ptrdiff_t(2 * n), integ.u.end(), mu.begin());
       } else {
-        // u(t) on [ta, tb]: the dense forward solution, or a re-solve from the checkpoint
-        SolveOptions so = opts;
-        so.saveat = SaveAt{};
-        so.save_everystep = true;
-        so.dense = true;
-        auto run_adjoint = [&](const auto& fwd_view) -> bool {
-          using View = std::remove_cvref_t<decltype(fwd_view)>;
-          detail::AdjointRHS<inplace, std::remove_cvref_t<decltype(prob.f)>, P, View> rhs{
-              &prob.f, &prob.p, &fwd_view, n, with_mu ? np : 0, std::vector<double>(n), std::vector<double>(n),
-              std::vector<double>(np), {}};
-          detail::AdjointJac<inplace, std::remove_cvref_t<decltype(prob.f)>, P, View> jac{
-              &prob.f, &prob.p, &fwd_view, n, with_mu ? np : 0, {}, {}, {}};
-          std::vector<double> a0(na);
+        constexpr bool with_mu = !std::is_same_v<Sense, QuadratureAdjoint>;
+        detail::VjpWork<P> qw;
+        std::vector<double> qu(n), ql(n), qub(n), pb(np);
+        auto run = [&](const auto& view, auto&& at_knot) -> bool {
+          using View = std::remove_cvref_t<decltype(view)>;
+          using F = std::remove_cvref_t<decltype(prob.f)>;
+          detail::AdjointRHS<inplace, F, P, View> rhs{&prob.f, &prob.p, &view, n, with_mu ? np : 0,
+                                                      std::vector<double>(n), std::vector<double>(n),
+                                                      std::vector<double>(np), {}};
+          detail::AdjointJac<inplace, F, P, View> jac{&prob.f, &prob.p, &view, n, with_mu ? np : 0, {}, {}, {}};
+          std::vector<double> a0(n + (with_mu ? np : 0), 0.0);
           std::copy(lam.begin(), lam.end(), a0.begin());
-          if (with_mu) std::copy(mu.begin(), mu.end(), a0.begin() + std::ptrdiff_t(n));
-          auto asol = solve(ODEProblem(ODEFunction(rhs, jac), a0, {tb, ta}, detail::NoParams{}), adjoint_alg, ao);
-          detail::add_stats(res.adjoint, asol.stats);
-          if (!asol.success()) {
-            fail(asol.retcode, "the adjoint solve failed: " + asol.message);
-            return false;
-          }
-          const auto& e = asol.u.back();
-          std::copy(e.begin(), e.begin() + std::ptrdiff_t(n), lam.begin());
-          if (with_mu) {
-            std::copy(e.begin() + std::ptrdiff_t(n), e.end(), mu.begin());
-          } else {
-            // mu += int_ta^tb lambda^T df/dp dt, Gauss-Legendre on each step of the adjoint solution
-            for (std::size_t s = 0; s + 1 < asol.t.size(); ++s) {
-              const double s0 = asol.t[s + 1], s1 = asol.t[s];  // the adjoint runs from tb down to ta
+          auto integ = init(ODEProblem(ODEFunction(rhs, jac), a0, {knots.back(), knots.front()}, detail::NoParams{}),
+                            adjoint_alg, ao);
+          // QuadratureAdjoint: mu += int lambda^T df/dp dt, Gauss-Legendre on each adjoint step
+          auto quadrature = [&](auto& it) {
+            if constexpr (!with_mu) {
+              const double s0 = it.t, s1 = it.tprev;  // the adjoint runs backwards
               for (std::size_t g = 0; g < detail::gl_nodes.size(); ++g) {
                 const double tq = s0 + detail::gl_nodes[g] * (s1 - s0);
-                fwd_view.interpolate(tq, qu);
-                asol.interpolate(tq, ql);
+                view.interpolate(tq, qu);
+                it.interpolate(tq, ql);
                 std::fill(qub.begin(), qub.end(), 0.0);
                 std::fill(pb.begin(), pb.end(), 0.0);
                 detail::vjp<inplace>(prob.f, qu, prob.p, tq, ql.data(), qub.data(), pb.data(), qw);
                 for (std::size_t j = 0; j < np; ++j) mu[j] += detail::gl_weights[g] * (s1 - s0) * pb[j];
                 ++res.adjoint.nf;
               }
+            } else {
+              (void)it;
             }
-          }
+          };
+          if (!backward(integ, 0, at_knot, quadrature)) return false;
+          if constexpr (with_mu) std::copy(integ.u.begin() + std::ptrdiff_t(n), integ.u.end(), mu.begin());
           return true;
         };
-        bool ok;
         if (keep_dense) {
-          ok = run_adjoint(detail::DenseView<decltype(fsol)>{&fsol});
+          if (!run(detail::DenseView<std::remove_cvref_t<decltype(fsol)>>{&fsol}, [](std::size_t, auto&) { return true; }))
+            return res;
         } else {
-          auto seg = solve(ODEProblem(prob.f, uk[kk], {ta, tb}, prob.p), alg, so);
-          detail::add_stats(res.forward, seg.stats);
-          if (!seg.success()) return fail(seg.retcode, "the forward re-solve of a checkpoint interval failed: " + seg.message);
-          ok = run_adjoint(detail::DenseView<decltype(seg)>{&seg});
+          // u(t) on [knots[kk-1], knots[kk]]: a re-solve from the checkpoint at knots[kk-1], started with the
+          // forward solve's step size there
+          SolveOptions so = opts;
+          so.saveat = SaveAt{};
+          so.tstops.clear();
+          so.save_everystep = true;
+          so.dense = true;
+          std::string seg_msg;
+          auto resolve = [&](std::size_t kk) {
+            so.dt = hk[kk - 1];
+            auto seg = solve(ODEProblem(prob.f, u_at_knot(kk - 1), {knots[kk - 1], knots[kk]}, prob.p), alg, so);
+            detail::add_stats(res.forward, seg.stats);
+            if (!seg.success()) seg_msg = "the forward re-solve of a checkpoint interval failed: " + seg.message;
+            return seg;
+          };
+          auto seg = resolve(K - 1);
+          if (!seg_msg.empty()) return fail(ReturnCode::Failure, seg_msg);
+          auto next_segment = [&](std::size_t kk, auto&) {
+            seg = resolve(kk);
+            return seg_msg.empty();
+          };
+          if (!run(detail::DenseView<decltype(seg)>{&seg}, next_segment)) {
+            if (!seg_msg.empty()) return fail(ReturnCode::Failure, seg_msg);
+            return res;
+          }
         }
-        if (!ok) return res;
       }
     }
     if (save_at[0] == 0)

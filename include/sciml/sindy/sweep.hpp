@@ -1,7 +1,8 @@
 // threshold_sweep: fits a SINDy model at each threshold of a list (default: 0 and a log-spaced grid up to the
-// largest least-squares coefficient), scores every fit per output by AICc and BIC from its residual sum of
-// squares and number of nonzero terms (Mangan et al. 2017), and returns the best model — each output's
-// equation from its own best threshold — together with the whole path.
+// largest least-squares coefficient) and, optionally, by least squares on every small support (combinatorial
+// search), scores every fit per output by AICc and BIC from its residual sum of squares and number of nonzero
+// terms (Mangan et al. 2017), and returns the best model — each output's equation from its own best fit —
+// together with the whole path.
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -36,10 +37,18 @@ struct SweepOptions {
   // Parsimony margin: the sparsest fit whose criterion is within `parsimony` of the minimum wins (Burnham &
   // Anderson: a difference below 2 is no evidence for the larger model). 0: plain minimum.
   double parsimony = 2.0;
+  // Combinatorial search: besides the thresholded fits, fit every support of at most max_subset_terms
+  // candidates (and the empty model) by least squares, and let the criterion choose among all of them
+  // (Mangan et al. 2017). Thresholding can miss the right model when candidates are nearly collinear (samples
+  // along one orbit, where x*y, y and y^2 look alike): least squares on the whole library then spreads the
+  // signal over large, cancelling coefficients, and the threshold drops the true term before a spurious one.
+  // Costs sum_{k <= K} C(candidates, k) small least-squares fits (refused above 100000); 0: off.
+  std::size_t max_subset_terms = 0;
 };
 
 struct SweepPoint {
-  double threshold = 0;
+  double threshold = 0;   // NaN for a least-squares fit on a support of the combinatorial search
+  std::vector<std::size_t> support;  // that support (candidate indices); empty for a thresholded fit
   std::size_t nnz = 0;  // all outputs
   double rss = 0;       // all outputs
   double aicc = 0;      // sum over outputs (each output with its own noise variance)
@@ -61,6 +70,29 @@ inline double aicc_of(double n, double k, double rss) {
   return n - k - 1.0 > 0.0 ? aic + 2.0 * k * (k + 1.0) / (n - k - 1.0) : std::numeric_limits<double>::infinity();
 }
 inline double bic_of(double n, double k, double rss) { return n * std::log(rss / n) + k * std::log(n); }
+
+// Number of supports of at most k of m candidates (the empty one included), saturating at `cap` + 1.
+inline std::size_t count_supports(std::size_t m, std::size_t k, std::size_t cap) {
+  double total = 0.0, binom = 1.0;  // C(m, j)
+  for (std::size_t j = 0; j <= std::min(k, m); ++j) {
+    total += binom;
+    if (total > double(cap)) return cap + 1;
+    binom = binom * double(m - j) / double(j + 1);
+  }
+  return static_cast<std::size_t>(total);
+}
+
+// Least squares (pivoted QR) of every target column on the columns `cols` of theta; zeros elsewhere.
+inline Eigen::MatrixXd least_squares_on(const Eigen::MatrixXd& theta, const Eigen::MatrixXd& targets,
+                                        const std::vector<std::size_t>& cols) {
+  Eigen::MatrixXd xi = Eigen::MatrixXd::Zero(theta.cols(), targets.cols());
+  if (cols.empty()) return xi;
+  Eigen::MatrixXd a(theta.rows(), static_cast<Eigen::Index>(cols.size()));
+  for (std::size_t c = 0; c < cols.size(); ++c) a.col(Eigen::Index(c)) = theta.col(Eigen::Index(cols[c]));
+  const Eigen::MatrixXd sol = a.colPivHouseholderQr().solve(targets);
+  for (std::size_t c = 0; c < cols.size(); ++c) xi.row(Eigen::Index(cols[c])) = sol.row(Eigen::Index(c));
+  return xi;
+}
 }  // namespace detail
 
 // Optimizer: as for fit, plus public members `threshold` and `normalize_columns` (STLSQ, SR3).
@@ -102,12 +134,8 @@ SweepResult threshold_sweep(const Library& lib, const Eigen::MatrixXd& X, const 
 
   SweepResult result;
   std::vector<Eigen::MatrixXd> fits;
-  for (double thr : thresholds) {
-    optimizer.threshold = thr;
-    Eigen::MatrixXd xi = optimizer.solve(theta, targets);
+  auto score = [&](SweepPoint pt, Eigen::MatrixXd xi) {
     const Eigen::MatrixXd resid = targets - theta * xi;
-    SweepPoint pt;
-    pt.threshold = thr;
     for (Eigen::Index j = 0; j < nout; ++j) {
       const std::size_t k = static_cast<std::size_t>((xi.col(j).array() != 0.0).count());
       const double rss = resid.col(j).squaredNorm();
@@ -123,6 +151,40 @@ SweepResult threshold_sweep(const Library& lib, const Eigen::MatrixXd& X, const 
     }
     result.path.push_back(std::move(pt));
     fits.push_back(std::move(xi));
+  };
+  for (double thr : thresholds) {
+    optimizer.threshold = thr;
+    SweepPoint pt;
+    pt.threshold = thr;
+    score(std::move(pt), optimizer.solve(theta, targets));
+  }
+  if (options.max_subset_terms > 0) {
+    const std::size_t m = static_cast<std::size_t>(theta.cols());
+    const std::size_t kmax = std::min(options.max_subset_terms, m);
+    constexpr std::size_t cap = 100000;
+    if (detail::count_supports(m, kmax, cap) > cap)
+      throw std::invalid_argument("sindy::threshold_sweep: max_subset_terms = " +
+                                  std::to_string(options.max_subset_terms) + " over " + std::to_string(m) +
+                                  " candidates means more than 100000 supports; lower it");
+    // least squares in the unit-RMS column scale (better conditioned; the fit itself does not depend on it)
+    const Eigen::VectorXd scale = detail::column_rms(theta);
+    const Eigen::MatrixXd th = theta * scale.cwiseInverse().asDiagonal();
+    std::vector<std::size_t> cols;
+    for (std::size_t k = 0; k <= kmax; ++k) {
+      cols.resize(k);
+      for (std::size_t i = 0; i < k; ++i) cols[i] = i;
+      while (true) {  // the supports of size k in lexicographic order
+        SweepPoint pt;
+        pt.threshold = std::numeric_limits<double>::quiet_NaN();
+        pt.support = cols;
+        score(std::move(pt), scale.cwiseInverse().asDiagonal() * detail::least_squares_on(th, targets, cols));
+        std::size_t i = k;
+        while (i > 0 && cols[i - 1] == m - k + (i - 1)) --i;
+        if (i == 0) break;
+        ++cols[i - 1];
+        for (std::size_t j = i; j < k; ++j) cols[j] = cols[j - 1] + 1;
+      }
+    }
   }
 
   Eigen::MatrixXd best(theta.cols(), nout);

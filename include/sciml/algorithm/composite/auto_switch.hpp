@@ -155,7 +155,7 @@ struct AutoSwitchCache<State, Policy, std::tuple<NSA...>, std::tuple<STA...>> {
   // The stiff cache, made when first needed (a problem that never turns stiff never gets its matrices). When
   // the policy asks (a larger system) and the user gave no structure, the Jacobian's pattern is detected: a
   // sparse one (at most 10% filled) is factored by the sparse LU; a dense one, or an f with a dense user jac,
-  // gets the dense LU while the policy allows it and GMRES beyond.
+  // gets the dense LU while the policy allows it and GMRES beyond. Dual-number states always get the dense LU.
   template <bool Inplace, class F, class P, class T>
   void prepare_stiff(const F& f, const P& p, const State& u, T t) {
     if (stiff_ready) return;
@@ -165,12 +165,14 @@ struct AutoSwitchCache<State, Policy, std::tuple<NSA...>, std::tuple<STA...>> {
       if constexpr (requires { c.krylov; c.sparse; }) {
         c.sparse = sparse;
         c.krylov = krylov;
-        if (pick.detect && !sparse && !krylov) {
-          if constexpr (!has_user_jacobian_v<F>) {
-            const std::size_t n = state_size(u);
-            c.sparse = detect_sparsity<Inplace>(f, u, p, t).nnz() * 10 <= n * n;
+        if constexpr (sparse_krylov_scalar_v<scalar_t<State>>) {  // else (dual numbers) the dense LU
+          if (pick.detect && !sparse && !krylov) {
+            if constexpr (!has_user_jacobian_v<F>) {
+              const std::size_t n = state_size(u);
+              c.sparse = detect_sparsity<Inplace>(f, u, p, t).nnz() * 10 <= n * n;
+            }
+            c.krylov = !c.sparse && !pick.dense_ok;
           }
-          c.krylov = !c.sparse && !pick.dense_ok;
         }
         c.krylov_rtol = krylov_rtol > 0 ? krylov_rtol : std::clamp(R(1e-2) * tol.reltol, R(1e-10), R(1e-3));
       }
