@@ -2,6 +2,8 @@
 #   make demo   install what is missing, build and run the demos (ODE basics, then the UDE pipeline)
 #   make test   install what is missing, build and run all tests
 # Also: make test-sanitize (ASan + UBSan), make bench (races the competitors), make install PREFIX=...
+#   make bench TORCHDIFFEQ_PATH=DIR also races torchdiffeq's gradients (DIR: a torchdiffeq checkout kept outside
+#   the repository; without it, or without torch, that step says so and is skipped)
 JOBS ?= $(shell nproc)
 BUILD ?= build
 PREFIX ?= /usr/local
@@ -37,6 +39,7 @@ bench:
 	./$(BUILD)-bench/bench/stiff/bench_stiff --out docs/benchmarks-stiff.md --csv bench/results
 	./$(BUILD)-bench/bench/sciml/bench_sciml --out docs/benchmarks-sciml.md --csv bench/results/sciml_gradients.csv
 	/usr/bin/python3 bench/sciml/ude_recovery.py $(BUILD)-bench/examples/ude_lotka_volterra --append docs/benchmarks-sciml.md
+	/usr/bin/python3 bench/sciml/race_torchdiffeq.py $(if $(TORCHDIFFEQ_PATH),--torchdiffeq $(TORCHDIFFEQ_PATH)) --sciml-csv bench/results/sciml_gradients.csv --append docs/benchmarks-sciml.md
 	PYTHONPATH=$(BUILD)-bench/python /usr/bin/python3 bench/python/bench_python.py --out docs/benchmarks-python.md
 
 install: deps $(BUILD)/CMakeCache.txt
