@@ -3,7 +3,12 @@
 Your f(u, p, t) is traced once into an expression graph and compiled (bytecode at once, native code in the
 background), so a solve never calls back into Python. The names are those of the C++ library and of
 DifferentialEquations.jl / diffeqpy: ODEProblem, solve, Tsit5(), Rodas5P(), ..., and solve_ivp is a drop-in
-for scipy.integrate.solve_ivp."""
+for scipy.integrate.solve_ivp.
+
+Universal differential equations (docs/python.md): sciml.nn.MLP (a network over a flat parameter vector that
+traces into a right-hand side), sciml.gradient (adjoint gradients), sciml.train with sciml.Adam / sciml.AdamW /
+sciml.LBFGS and the schedules sciml.ExponentialDecay / StepDecay / CosineAnnealing (the C++ training loops), and
+sciml.sindy (libraries, STLSQ/SR3, fit, threshold_sweep, derivatives) to turn a trained network into equations."""
 __version__ = "0.1.0"
 
 from . import _core  # noqa: E402
@@ -17,6 +22,9 @@ from ._solve_ivp import OdeResult, solve_ivp  # noqa: E402
 from ._gradient import (  # noqa: E402
     BacksolveAdjoint, DiscreteAdjoint, GradientResult, InterpolatingAdjoint, QuadratureAdjoint, gradient)
 from ._jit import cache_dir  # noqa: E402
+from ._train import (  # noqa: E402
+    Adam, AdamW, ConstantLR, CosineAnnealing, ExponentialDecay, LBFGS, StepDecay, TrainingWarning, TrainResult, train)
+from . import nn, sindy  # noqa: E402
 
 Integrator = _core.Integrator
 
@@ -27,4 +35,6 @@ __all__ = [
     "Vern9", "DP8", "Rosenbrock23", "Rodas4", "Rodas5P", "ImplicitEuler", "TRBDF2", "KenCarp4", "Kvaerno5",
     "RadauIIA5", "FBDF", "DefaultODEAlgorithm", "AutoTsit5", "AutoVern7", "AutoVern9",
     "gradient", "GradientResult", "InterpolatingAdjoint", "QuadratureAdjoint", "BacksolveAdjoint", "DiscreteAdjoint",
+    "nn", "sindy", "train", "TrainResult", "TrainingWarning", "Adam", "AdamW", "LBFGS", "ConstantLR",
+    "ExponentialDecay", "StepDecay", "CosineAnnealing",
 ]

@@ -6,7 +6,12 @@ The cache lives in $SCIML_CACHE_DIR, else $XDG_CACHE_HOME/sciml, else ~/.cache/s
 writable by others, and its recorded key (the model's canonical text, the compiler's identity and flags, the
 sciml version) matches. Builds write to a temporary name and rename, so concurrent processes compiling the
 same model do not corrupt each other. The first solve of a model runs on bytecode while the build runs in a
-background thread; later solves use the native code."""
+background thread; later solves use the native code.
+
+The library holds f, its Jacobian's nonzeros and, for the adjoints of sciml.gradient, df/dp's nonzeros. df/dp of a
+large model (a neural network of more than about 400 parameters) is one long straight-line function whose C
+compile time and memory grow faster than linearly (GCC -O2: 250 kB of C in 2 s, 570 kB in 17 s, 1 MB in 90 s and
+1.2 GB), so above PJAC_MAX_BYTES of C it stays on bytecode."""
 import ctypes
 import hashlib
 import json
@@ -20,7 +25,8 @@ import threading
 from . import __version__ as _version  # noqa: F401 - set in __init__ before this import
 
 CFLAGS = ["-O2", "-fPIC", "-shared", "-fno-math-errno"]
-_F_SYMBOL, _JAC_SYMBOL = "sciml_f", "sciml_jac"
+_F_SYMBOL, _JAC_SYMBOL, _PJAC_SYMBOL = "sciml_f", "sciml_jac", "sciml_pjac"
+PJAC_MAX_BYTES = 300_000  # df/dp's C source above this stays on bytecode (see above)
 _lock = threading.Lock()
 _loaded = {}     # key -> ctypes.CDLL (kept alive for the process; one per distinct model)
 _compiler_id = None
@@ -66,7 +72,7 @@ def compiler():
 
 def model_key(model, cc_id):
     h = hashlib.sha256()
-    for part in (model.serialize(), cc_id, " ".join(CFLAGS), _version):
+    for part in (model.serialize(), cc_id, " ".join(CFLAGS), _version, f"pjac<={PJAC_MAX_BYTES}"):
         h.update(part.encode())
         h.update(b"\0")
     return h.hexdigest()
@@ -79,7 +85,10 @@ def _load(model, key, lib_path):
         _loaded[key] = lib
     f = ctypes.cast(getattr(lib, _F_SYMBOL), ctypes.c_void_p).value
     j = ctypes.cast(getattr(lib, _JAC_SYMBOL), ctypes.c_void_p).value
-    model.load_native(f, j)
+    pj = getattr(lib, _PJAC_SYMBOL, None)  # df/dp, for adjoints (absent when too large to compile)
+    pj = ctypes.cast(pj, ctypes.c_void_p).value if pj is not None else 0
+    model.load_native(f, j, pj)
+    return "native" if pj else "bytecode"
 
 
 def _build(model):
@@ -98,11 +107,14 @@ def _build(model):
             with open(meta_path) as fh:
                 meta = json.load(fh)
             if meta.get("key") == key:
-                _load(model, key, lib_path)
-                return {"path": "native", "library": lib_path, "cached": True}
+                pjac = _load(model, key, lib_path)
+                return {"path": "native", "library": lib_path, "cached": True, "parameter_jacobian": pjac}
         except (OSError, ValueError, AttributeError):
             pass
     src = model.c_source(_F_SYMBOL, _JAC_SYMBOL)
+    with_pjac = model.c_source(_F_SYMBOL, _JAC_SYMBOL, _PJAC_SYMBOL)
+    if len(with_pjac) - len(src) <= PJAC_MAX_BYTES:
+        src = with_pjac
     with tempfile.TemporaryDirectory(dir=d, prefix="build-") as tmp:
         c_file = os.path.join(tmp, "model.c")
         with open(c_file, "w") as fh:
@@ -117,8 +129,8 @@ def _build(model):
             json.dump({"key": key, "compiler": cc_id, "flags": CFLAGS, "version": _version}, fh)
         os.replace(tmp_lib, lib_path)   # atomic: readers see the old file or the whole new one
         os.replace(tmp_meta, meta_path)
-    _load(model, key, lib_path)
-    return {"path": "native", "library": lib_path, "cached": False}
+    pjac = _load(model, key, lib_path)
+    return {"path": "native", "library": lib_path, "cached": False, "parameter_jacobian": pjac}
 
 
 def ensure_native(model, wait):

@@ -22,6 +22,12 @@
 #include "runtime_solve.hpp"
 
 namespace py = pybind11;
+
+namespace sciml::python {
+void register_nn(py::module_& m);     // nn.cpp: the C++ MLP (reference for sciml.nn)
+void register_optim(py::module_& m);  // optim.cpp: Adam/AdamW, L-BFGS, schedules, the training loops
+void register_sindy(py::module_& m);  // sindy.cpp: libraries, STLSQ/SR3, fit, threshold_sweep, derivatives
+}  // namespace sciml::python
 using namespace sciml;
 using namespace sciml::python;
 using sciml::symbolic::Graph;
@@ -48,6 +54,7 @@ struct PyModel {
   std::shared_ptr<Model> m;
   symbolic::Function fn;  // f's graph and outputs (the Jacobian's nodes are added to fn.graph)
   std::vector<int> jac_outputs;
+  std::vector<int> pjac_outputs;  // df/dp's nonzeros (adjoints)
   py::object pyfunc;      // the Python callable of an untraced model
   bool inplace = false;
 };
@@ -255,21 +262,38 @@ PYBIND11_MODULE(_core, m) {
       .def("serialize", [](const PyModel& pm) {
         if (!pm.m->traced) throw py::value_error("serialize: the model is not traced");
         return symbolic::serialize(pm.fn.graph, pm.fn.outputs) + "\n--jacobian--\n" +
-               symbolic::serialize(pm.fn.graph, pm.jac_outputs);
-      }, "the canonical text of f and its Jacobian (the compile cache hashes it)")
-      .def("c_source", [](const PyModel& pm, const std::string& fsym, const std::string& jsym) {
+               symbolic::serialize(pm.fn.graph, pm.jac_outputs) + "\n--parameter-jacobian--\n" +
+               symbolic::serialize(pm.fn.graph, pm.pjac_outputs);
+      }, "the canonical text of f, its Jacobian and df/dp (the compile cache hashes it)")
+      .def("c_source", [](const PyModel& pm, const std::string& fsym, const std::string& jsym,
+                          const std::string& psym) {
         if (!pm.m->traced) throw py::value_error("c_source: the model is not traced");
-        return symbolic::emit_c(pm.fn.graph, pm.fn.outputs, fsym) + "\n" +
-               symbolic::emit_c(pm.fn.graph, pm.jac_outputs, jsym);
-      })
-      .def("load_native", [](PyModel& pm, std::uintptr_t f, std::uintptr_t jac) {
+        // each function's static helpers (sciml_h_max, ...) renamed apart, so that two functions using the same
+        // helper do not define it twice in one translation unit
+        static const char* const helpers[] = {"sciml_h_sign", "sciml_h_min", "sciml_h_max", "sciml_h_mod"};
+        auto part = [&](const std::vector<int>& outs, const std::string& sym, const std::string& tag) {
+          std::string s;
+          for (const char* h : helpers) s += std::string("#define ") + h + " " + h + "_" + tag + "\n";
+          s += symbolic::emit_c(pm.fn.graph, outs, sym);
+          for (const char* h : helpers) s += std::string("#undef ") + h + "\n";
+          return s;
+        };
+        std::string src = part(pm.fn.outputs, fsym, "f") + "\n" + part(pm.jac_outputs, jsym, "jac");
+        if (!psym.empty()) src += "\n" + part(pm.pjac_outputs, psym, "pjac");
+        return src;
+      }, py::arg("f_symbol"), py::arg("jac_symbol"), py::arg("pjac_symbol") = "",
+         "C source of f, its Jacobian's nonzeros and (with pjac_symbol) df/dp's nonzeros")
+      .def("load_native", [](PyModel& pm, std::uintptr_t f, std::uintptr_t jac, std::uintptr_t pjac) {
         if (!pm.m->traced || !f || !jac) throw py::value_error("load_native: a traced model and two function addresses");
+        if (pjac) pm.m->pjac.native.store(reinterpret_cast<NativeFn>(pjac), std::memory_order_release);
         pm.m->f.native.store(reinterpret_cast<NativeFn>(f), std::memory_order_release);
         pm.m->jac.native.store(reinterpret_cast<NativeFn>(jac), std::memory_order_release);
-      }, "use native functions (addresses from the compiled library) for f and the Jacobian")
+      }, py::arg("f"), py::arg("jac"), py::arg("pjac") = 0,
+         "use native functions (addresses from the compiled library) for f, the Jacobian and df/dp")
       .def("unload_native", [](PyModel& pm) {
         pm.m->f.native.store(nullptr);
         pm.m->jac.native.store(nullptr);
+        pm.m->pjac.native.store(nullptr);
       })
       .def("rhs", [](const PyModel& pm, const Array& u, const Array& p, double t, bool native) {
         auto uv = to_vector(u, "u"), pv = to_vector(p, "p");
@@ -314,6 +338,7 @@ PYBIND11_MODULE(_core, m) {
     if (np > 0) {  // df/dp for adjoints (symbolic, bytecode)
       auto pj = symbolic::param_jacobian(pm->fn);
       model->pjac.program = symbolic::Program::compile(pm->fn.graph, pj.values);
+      pm->pjac_outputs = pj.values;
       model->ppattern = std::move(pj.pattern);
     } else {
       model->pjac.program = symbolic::Program::compile(pm->fn.graph, {});
@@ -534,4 +559,8 @@ PYBIND11_MODULE(_core, m) {
      py::arg("save_everystep"), py::arg("save_start"), py::arg("save_end"), py::arg("dense"), py::arg("tstops"),
      py::arg("dtmin"), py::arg("dtmax"), py::arg("maxiters"), py::arg("linsolve"), py::arg("allow_native"),
      py::arg("callbacks"), py::arg("mass_matrix") = py::none());
+
+  register_nn(m);
+  register_optim(m);
+  register_sindy(m);
 }

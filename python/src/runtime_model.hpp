@@ -34,7 +34,7 @@ struct Evaluator {
 struct Model {
   std::size_t n = 0, np = 0;
   bool traced = false;
-  Evaluator f, jac, pjac;   // pjac: df/dp's nonzeros on ppattern (adjoints; bytecode only)
+  Evaluator f, jac, pjac;   // pjac: df/dp's nonzeros on ppattern (adjoints)
   SparsityPattern pattern;  // of the Jacobian (traced models)
   SparsityPattern ppattern; // of df/dp (n x np)
   bool sparse = false;      // solve linear systems on the pattern (KLU): large models with a sparse Jacobian
@@ -47,12 +47,13 @@ struct Model {
 // background does not change a solve midway.
 struct ModelView {
   std::shared_ptr<const Model> m;
-  NativeFn f_native = nullptr, jac_native = nullptr;
+  NativeFn f_native = nullptr, jac_native = nullptr, pjac_native = nullptr;
   static ModelView snapshot(std::shared_ptr<const Model> m, bool allow_native) {
     ModelView v{std::move(m)};
     if (allow_native && v.m->traced) {
       v.f_native = v.m->f.native.load(std::memory_order_acquire);
       v.jac_native = v.m->jac.native.load(std::memory_order_acquire);
+      v.pjac_native = v.m->pjac.native.load(std::memory_order_acquire);
     }
     return v;
   }
@@ -146,9 +147,7 @@ struct RuntimeFunction : RuntimeFunctionBase {
     for (std::size_t i = 0; i < s.n; ++i)
       for (std::size_t k = s.row_ptr[i]; k < s.row_ptr[i + 1]; ++k) ubar[s.col[k]] += jv[k] * lambda[i];
     if (!pbar || m.ppattern.nnz() == 0) return;
-    pv.resize(m.ppattern.nnz());
-    pregs.resize(std::max(m.jac.program.num_registers(), m.pjac.program.num_registers()));
-    m.pjac.program.run(u.data(), p.data(), t, pv.data(), pregs.data());
+    eval_pjac(u, p, t);
     const SparsityPattern& q = m.ppattern;
     for (std::size_t i = 0; i < q.n; ++i)
       for (std::size_t k = q.row_ptr[i]; k < q.row_ptr[i + 1]; ++k) pbar[q.col[k]] += pv[k] * lambda[i];
@@ -158,12 +157,23 @@ struct RuntimeFunction : RuntimeFunctionBase {
   void paramjac(M& Jp, const std::vector<double>& u, const std::vector<double>& p, double t) const {
     const Model& m = model();
     if (!m.traced) throw std::invalid_argument("gradient: adjoints need a traced right-hand side (f could not be traced)");
-    pv.resize(m.ppattern.nnz());
-    pregs.resize(std::max(m.jac.program.num_registers(), m.pjac.program.num_registers()));
-    m.pjac.program.run(u.data(), p.data(), t, pv.data(), pregs.data());
+    eval_pjac(u, p, t);
     const SparsityPattern& q = m.ppattern;
     for (std::size_t i = 0; i < q.n; ++i)
       for (std::size_t k = q.row_ptr[i]; k < q.row_ptr[i + 1]; ++k) Jp(i, q.col[k]) = pv[k];
+  }
+
+ private:
+  // pv = df/dp's nonzeros at (u, p, t): native code when loaded (the adjoint's inner loop), else bytecode
+  void eval_pjac(const std::vector<double>& u, const std::vector<double>& p, double t) const {
+    const Model& m = model();
+    pv.resize(m.ppattern.nnz());
+    if (this->f.v.pjac_native) {
+      this->f.v.pjac_native(u.data(), p.data(), t, pv.data());
+      return;
+    }
+    pregs.resize(std::max(m.jac.program.num_registers(), m.pjac.program.num_registers()));
+    m.pjac.program.run(u.data(), p.data(), t, pv.data(), pregs.data());
   }
 };
 

@@ -71,7 +71,7 @@ struct ControllerState {
       return factor;
     }
     // factor = gamma / q clamped to [qmin, qmax]; no division on the step's critical path
-    log_eest = R(0.5) * log(max_of(EEst2, R(1e-60)));
+    log_eest = R(0.5) * log(max_of(EEst2, R(sizeof(R) < sizeof(double) ? 1e-30 : 1e-60)));  // no underflow in float
     const R e = kind == StepController::Kind::I ? log_eest / k : beta1 * log_eest - beta2 * log_qold;
     factor = min_of(max_of(exp(log_gamma - e), qmin), qmax);
     return factor;
@@ -85,6 +85,20 @@ struct ControllerState {
     } else {
       log_qold = max_of(log_eest, R(-9.210340371976184));  // qold = max(EEst, 1e-4)
     }
+  }
+  // The state for controller c (zeros and Kind::Default: the method's defaults d); k = embedded order + 1.
+  static SCIML_HD ControllerState configure(StepController c, const StepController& d, R k_) {
+    if (c.kind == StepController::Kind::Default) c = d;
+    ControllerState s;
+    s.kind = c.kind;
+    s.beta1 = R(c.beta1 != 0 || c.kind == StepController::Kind::PID ? c.beta1 : d.beta1);
+    s.beta2 = R(c.beta2 != 0 || c.kind == StepController::Kind::PID ? c.beta2 : d.beta2);
+    s.beta3 = R(c.beta3);
+    s.qmin = R(c.qmin > 0 ? c.qmin : d.qmin);
+    s.qmax = R(c.qmax > 0 ? c.qmax : d.qmax);
+    s.set_gamma(R(c.gamma > 0 ? c.gamma : d.gamma));
+    s.k = k_;
+    return s;
   }
   // Factor for a rejected step (shrink only); propose() must have seen this estimate.
   SCIML_HD R reject_factor(R) const {

@@ -15,7 +15,7 @@ struct Dual {
   T val{};
   T der[N]{};
 
-  SCIML_HD constexpr Dual() = default;
+  constexpr Dual() = default;
   SCIML_HD constexpr Dual(T v) : val(v) {}  // a constant: zero partials (implicit, so 2.0 * d works)
   template <class U, class = std::enable_if_t<std::is_arithmetic_v<U> && !std::is_same_v<U, T>>>
   SCIML_HD constexpr Dual(U v) : val(T(v)) {}

@@ -563,17 +563,8 @@ class Integrator {
     // the interpolation-only stages of a dynamic state are allocated when first needed (ensure_extra_stages)
     for (int j = 0; j < (is_resizable_v<State> ? S : TOT); ++j) k_[j] = u;
     // controller
-    StepController c = o.controller;
-    const StepController d = Alg::default_controller();
-    if (c.kind == StepController::Kind::Default) c = d;
-    ctrl_.kind = c.kind;
-    ctrl_.beta1 = R(c.beta1 != 0 || c.kind == StepController::Kind::PID ? c.beta1 : d.beta1);
-    ctrl_.beta2 = R(c.beta2 != 0 || c.kind == StepController::Kind::PID ? c.beta2 : d.beta2);
-    ctrl_.beta3 = R(c.beta3);
-    ctrl_.qmin = R(c.qmin > 0 ? c.qmin : d.qmin);
-    ctrl_.qmax = R(c.qmax > 0 ? c.qmax : d.qmax);
-    ctrl_.set_gamma(R(c.gamma > 0 ? c.gamma : d.gamma));
-    ctrl_.k = R(std::min(Step::order, Step::embedded_order) + 1);
+    ctrl_ = detail::ControllerState<R>::configure(o.controller, Alg::default_controller(),
+                                                  R(std::min(Step::order, Step::embedded_order) + 1));
     if constexpr (requires { cache_.tol; }) cache_.tol = tolview();
     if constexpr (has_sparse_jacobian_v<F> && requires { cache_.sparse; }) cache_.sparse = f_.enabled;
     if (o.linsolve == LinearSolver::GMRES) {

@@ -45,7 +45,7 @@ struct ImplicitCounters {
 // dT = df/dt at (t, u): the user's tgrad, else one forward difference in t when f has a user jac (f need not
 // be generic then; work: scratch), else forward-mode AD in t.
 template <bool Inplace, class F, class State, class P, class Time, class DS1>
-void time_gradient(const F& f, const State& u, const P& p, Time t, State& dT, State& scratch, DS1& ud1, DS1& dud1) {
+SCIML_HD void time_gradient(const F& f, const State& u, const P& p, Time t, State& dT, State& scratch, DS1& ud1, DS1& dud1) {
   using std::abs;
   using std::sqrt;
   using T = scalar_t<State>;
@@ -65,10 +65,11 @@ void time_gradient(const F& f, const State& u, const P& p, Time t, State& dT, St
 // AD otherwise (f called with dual numbers).
 template <bool Inplace, bool Tgrad, int Chunk, class F, class State, class P, class Time, class Jac, class DS,
           class DS1>
-void jacobian_and_tgrad(const F& f, const State& u, const P& p, Time t, Jac& J, State& dT, State& scratch,
+SCIML_HD void jacobian_and_tgrad(const F& f, const State& u, const P& p, Time t, Jac& J, State& dT, State& scratch,
                         DS& ud, DS& dud, DS1& ud1, DS1& dud1) {
   if constexpr (has_user_jacobian_v<F>) {
     f.jac(J, u, p, t);
+#if !defined(__CUDA_ARCH__)  // dynamic matrices only, never on a device
     if constexpr (requires { J.rows(); J.cols(); }) {
       const auto n = state_size(u);
       if (std::size_t(J.rows()) != n || std::size_t(J.cols()) != n)
@@ -76,6 +77,7 @@ void jacobian_and_tgrad(const F& f, const State& u, const P& p, Time t, Jac& J, 
                                     std::to_string(J.cols()) + " but the state has length " + std::to_string(n) +
                                     "; jac(J, u, p, t) must fill the n x n matrix it is given without resizing it");
     }
+#endif
   } else {
     jacobian_ad<Inplace, Chunk>(f, u, p, t, J, ud, dud);
   }
@@ -96,15 +98,15 @@ struct IterationMatrix<State, true> : ImplicitCounters {
   State dT{}, rhs{};  // df/dt, and a work vector for the step
   SMatrix<T, N, N> mass = SMatrix<T, N, N>::identity();
   bool has_mass = false;
-  void init(const State&) {}
+  SCIML_HD void init(const State&) {}
   template <class MM>
   void set_mass(const MM& m) {
     for (std::size_t i = 0; i < N; ++i)
       for (std::size_t j = 0; j < N; ++j) mass(i, j) = T(m(i, j));
     has_mass = true;
   }
-  T mass_entry(std::size_t i, std::size_t j) const { return mass(i, j); }
-  real_t<T> jacobian_norm_inf() const {  // max_i sum_j |J_ij|
+  SCIML_HD T mass_entry(std::size_t i, std::size_t j) const { return mass(i, j); }
+  SCIML_HD real_t<T> jacobian_norm_inf() const {  // max_i sum_j |J_ij|
     using std::abs;
     real_t<T> best = 0;
     for (std::size_t i = 0; i < N; ++i) {
@@ -115,7 +117,7 @@ struct IterationMatrix<State, true> : ImplicitCounters {
     return best;
   }
   // out = M x
-  void apply_mass(const State& x, State& out) const {
+  SCIML_HD void apply_mass(const State& x, State& out) const {
     for (std::size_t i = 0; i < N; ++i) {
       T acc = T(0);
       for (std::size_t j = 0; j < N; ++j) acc += mass(i, j) * x[j];
@@ -125,14 +127,14 @@ struct IterationMatrix<State, true> : ImplicitCounters {
 
   // J = df/du (and dT = df/dt with Tgrad) at (t, u).
   template <bool Inplace, bool Tgrad, class F, class P, class Time>
-  void jacobian(const F& f, const P& p, const State& u, Time t) {
+  SCIML_HD void jacobian(const F& f, const P& p, const State& u, Time t) {
     rebind_state_t<State, Dual<T, chunk>> ud{}, dud{};
     rebind_state_t<State, Dual<T, 1>> ud1{}, dud1{};
     jacobian_and_tgrad<Inplace, Tgrad, chunk>(f, u, p, t, J, dT, rhs, ud, dud, ud1, dud1);
     ++njac;
   }
   // The LU of W = I - gh J. False if W is singular.
-  bool factor(real_t<T> gh) {
+  SCIML_HD bool factor(real_t<T> gh) {
     SMatrix<T, N, N> W;
     for (std::size_t i = 0; i < N; ++i)
       for (std::size_t j = 0; j < N; ++j) W(i, j) = mass(i, j) - gh * J(i, j);
@@ -150,13 +152,13 @@ struct IterationMatrix<State, true> : ImplicitCounters {
       for (std::size_t j : acol) B(i, j) = J(i, j);
     return lu.factorize(B);
   }
-  void solve(const State& b, State& x) {
+  SCIML_HD void solve(const State& b, State& x) {
     x = lu.solve(b);
     ++nsolve;
   }
   // J and dT at (t, u), then the LU of W = I - gh J (a Rosenbrock step's linear algebra).
   template <bool Inplace, class F, class P, class Time>
-  bool factorize(const F& f, const P& p, const State& u, Time t, real_t<T> gh) {
+  SCIML_HD bool factorize(const F& f, const P& p, const State& u, Time t, real_t<T> gh) {
     jacobian<Inplace, true>(f, p, u, t);
     return factor(gh);
   }

@@ -46,7 +46,7 @@ Out make_rebound(const State& u) {
 // J(i, j) = d f_i / d u_j by forward-mode AD. `Inplace`: f(du, u, p, t) instead of du = f(u, p, t).
 // ud, dud: work states of dual numbers of u's length (kept by callers that Jacobian every step).
 template <bool Inplace, int Chunk = 8, class F, class State, class P, class T, class Jac, class DState>
-void jacobian_ad(const F& f, const State& u, const P& p, T t, Jac& J, DState& ud, DState& dud) {
+SCIML_HD void jacobian_ad(const F& f, const State& u, const P& p, T t, Jac& J, DState& ud, DState& dud) {
   using S = scalar_t<State>;
   using D = Dual<S, Chunk>;
   const std::size_t n = state_size(u);
@@ -113,7 +113,7 @@ void jacobian_fd(const F& f, const State& u, const P& p, T t, Jac& J, bool centr
 
 // dfdt_i = d f_i / d t at (u, p, t) by forward-mode AD in t (ud, dud: work states of Dual<S, 1>).
 template <bool Inplace, class F, class State, class P, class T, class Out, class DState>
-void time_derivative_ad(const F& f, const State& u, const P& p, T t, Out& dfdt, DState& ud, DState& dud) {
+SCIML_HD void time_derivative_ad(const F& f, const State& u, const P& p, T t, Out& dfdt, DState& ud, DState& dud) {
   using S = scalar_t<State>;
   using D = Dual<S, 1>;
   const std::size_t n = state_size(u);

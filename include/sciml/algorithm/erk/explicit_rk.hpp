@@ -82,7 +82,7 @@ inline constexpr auto fitted_a = fit_row_sums<Tab>();
 // Per-integrator work data of a family beyond the stage vectors (explicit RK needs none).
 struct NoStepCache {
   template <class State>
-  void init(const State&) {}
+  SCIML_HD void init(const State&) {}
 };
 
 template <class Tab>
@@ -205,10 +205,11 @@ struct ERK {
     const std::size_t n = state_size(u0);
     const R th = R(theta);
     if constexpr (D > 0) {
+      constexpr auto bi = Tab::bi;  // a local copy: a device may not index the tableau's static array
       R w[TOT];
       for (int i = 0; i < TOT; ++i) {
         R acc = 0;
-        for (int m = D - 1; m >= 0; --m) acc = acc * th + R(Tab::bi[i * D + m]);
+        for (int m = D - 1; m >= 0; --m) acc = acc * th + R(bi[std::size_t(i * D + m)]);
         w[i] = acc * th;
       }
       [&]<std::size_t... J>(std::index_sequence<J...>) {

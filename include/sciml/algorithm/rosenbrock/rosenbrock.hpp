@@ -36,9 +36,15 @@ struct RosenbrockStep {
   static constexpr int tri(int i) { return i * (i - 1) / 2; }
 
   template <bool Inplace, class F, class P, class State, class K, class T, class Cache>
-  SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp,
-                                  State& unew, Cache& c) {
+  SCIML_HD SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp,
+                                           State& unew, Cache& c) {
     using R = real_t<scalar_t<State>>;
+    // local copies of the tableau: a device may not index a class's static arrays
+    constexpr auto a = Tab::a;
+    constexpr auto C = Tab::C;
+    constexpr auto d = Tab::d;
+    constexpr auto cc = Tab::c;
+    constexpr auto mm = Tab::m;
     const std::size_t N = state_size(u);
     const R gh = R(Tab::gamma) * R(h), inv_h = R(1) / R(h), dh = R(h);
     if (!c.template factorize<Inplace>(f, p, u, t, gh)) {  // a NaN solution: the integrator shrinks h
@@ -54,25 +60,25 @@ struct RosenbrockStep {
       } else {
         for (std::size_t m = 0; m < N; ++m) {
           scalar_t<State> acc = u[m];
-          for (int j = 0; j < i; ++j) acc += R(Tab::a[tri(i) + j]) * k[1 + j][m];
+          for (int j = 0; j < i; ++j) acc += R(a[std::size_t(tri(i) + j)]) * k[1 + j][m];
           tmp[m] = acc;
         }
-        eval_rhs<Inplace>(f, fi, tmp, p, t + T(Tab::c[i]) * h);
+        eval_rhs<Inplace>(f, fi, tmp, p, t + T(cc[std::size_t(i)]) * h);
         ++nf;
       }
       State& rhs = c.rhs;
       if constexpr (has_mass_matrix_v<F>) {  // M sum_j C_ij/h k_j
         for (std::size_t m = 0; m < N; ++m) {
           scalar_t<State> acc = scalar_t<State>(R(0));
-          for (int j = 0; j < i; ++j) acc += R(Tab::C[tri(i) + j]) * inv_h * k[1 + j][m];
+          for (int j = 0; j < i; ++j) acc += R(C[std::size_t(tri(i) + j)]) * inv_h * k[1 + j][m];
           tmp[m] = acc;
         }
         c.apply_mass(tmp, rhs);
-        for (std::size_t m = 0; m < N; ++m) rhs[m] = gh * (rhs[m] + fi[m] + R(Tab::d[i]) * dh * c.dT[m]);
+        for (std::size_t m = 0; m < N; ++m) rhs[m] = gh * (rhs[m] + fi[m] + R(d[std::size_t(i)]) * dh * c.dT[m]);
       } else {
         for (std::size_t m = 0; m < N; ++m) {
-          scalar_t<State> acc = fi[m] + R(Tab::d[i]) * dh * c.dT[m];
-          for (int j = 0; j < i; ++j) acc += R(Tab::C[tri(i) + j]) * inv_h * k[1 + j][m];
+          scalar_t<State> acc = fi[m] + R(d[std::size_t(i)]) * dh * c.dT[m];
+          for (int j = 0; j < i; ++j) acc += R(C[std::size_t(tri(i) + j)]) * inv_h * k[1 + j][m];
           rhs[m] = gh * acc;
         }
       }
@@ -80,31 +86,32 @@ struct RosenbrockStep {
     }
     for (std::size_t m = 0; m < N; ++m) {
       scalar_t<State> acc = u[m];
-      for (int i = 0; i < s; ++i) acc += R(Tab::m[i]) * k[1 + i][m];
+      for (int i = 0; i < s; ++i) acc += R(mm[std::size_t(i)]) * k[1 + i][m];
       unew[m] = acc;
     }
     return nf;
   }
 
   template <bool Inplace, class F, class P, class State, class K, class T>
-  static int new_point(const F& f, const P& p, const State& unew, T t_new, K& k) {
+  SCIML_HD static int new_point(const F& f, const P& p, const State& unew, T t_new, K& k) {
     eval_rhs<Inplace>(f, k[S - 1], unew, p, t_new);
     return 1;
   }
   template <bool Inplace, class F, class P, class State, class K, class T>
-  static int extra_stages(const F&, const P&, const State&, T, T, K&, State&) {
+  SCIML_HD static int extra_stages(const F&, const P&, const State&, T, T, K&, State&) {
     return 0;
   }
 
   template <class State, class K, class T, class R>
-  static R error_squared(const State& u, const State& unew, const K& k, T, const TolView<R>& tol) {
+  SCIML_HD static R error_squared(const State& u, const State& unew, const K& k, T, const TolView<R>& tol) {
     using std::abs;
+    constexpr auto btilde = Tab::btilde;
     const std::size_t n = state_size(u);
     R acc = 0;
     for (std::size_t m = 0; m < n; ++m) {
       R e = 0;
       for (int i = 0; i < s; ++i)
-        if (Tab::btilde[i] != 0.0) e += R(Tab::btilde[i]) * value_of(k[1 + i][m]);
+        if (btilde[std::size_t(i)] != 0.0) e += R(btilde[std::size_t(i)]) * value_of(k[1 + i][m]);
       const R au = abs(value_of(u[m])), an = abs(value_of(unew[m]));
       const R r = e / (tol.atol(m) + tol.reltol * (au > an ? au : an));
       acc += r * r;
@@ -116,13 +123,15 @@ struct RosenbrockStep {
   SCIML_HD static void interpolate(State& out, const State& u0, const K& k, T, T theta) {
     using R = real_t<scalar_t<State>>;
     const R th = R(theta), th1 = R(1) - th;
+    constexpr auto mm = Tab::m;
+    constexpr auto H = Tab::H;
     for (std::size_t m = 0; m < state_size(u0); ++m) {
       scalar_t<State> u1 = u0[m];
-      for (int i = 0; i < s; ++i) u1 += R(Tab::m[i]) * k[1 + i][m];
+      for (int i = 0; i < s; ++i) u1 += R(mm[std::size_t(i)]) * k[1 + i][m];
       scalar_t<State> nest = scalar_t<State>(R(0));
       for (int r = Tab::ndense - 1; r >= 0; --r) {
         scalar_t<State> D = scalar_t<State>(R(0));
-        for (int i = 0; i < s; ++i) D += R(Tab::H[r * s + i]) * k[1 + i][m];
+        for (int i = 0; i < s; ++i) D += R(H[std::size_t(r * s + i)]) * k[1 + i][m];
         nest = r == Tab::ndense - 1 ? D : D + th * nest;
       }
       out[m] = th1 * u0[m] + th * (u1 + th1 * nest);

@@ -1,0 +1,201 @@
+// The whole solve of one trajectory in one function that a CUDA thread can run (SCIML_HD: no allocation, no
+// exceptions, fixed-size states): the step of the CPU integrator (the same Step::stages, error estimate,
+// controller and interpolant) of an explicit Runge-Kutta or Rosenbrock method (Jacobians by dual numbers, LU in
+// registers), over [t0, tf], writing the state at the `saveat` times through
+// a callback. EnsembleGPUKernel's kernel calls it once per thread; on the host it is the kernel body the tests
+// compare with `solve`. Device-side options are plain data (KernelOptions), resolved on the host by
+// kernel_options<Alg>(SolveOptions).
+#pragma once
+#include <array>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include "../config.hpp"
+#include "../controller/initial_dt.hpp"
+#include "../controller/step_controller.hpp"
+#include "../core/return_code.hpp"
+#include "../core/state.hpp"
+#include "../core/tolerance.hpp"
+#include "../integrator/solve_options.hpp"
+#include "../problem/ode_problem.hpp"
+
+namespace sciml {
+
+// What a trajectory solve needs, as plain data (copied to the device by value).
+template <class T>
+struct KernelOptions {
+  T reltol = T(1e-3), abstol = T(1e-6);
+  T dt = 0;  // the fixed step (adaptive = false), or the first step (0: Hairer's estimate)
+  T dtmin = 0, dtmax = std::numeric_limits<T>::infinity();
+  bool adaptive = true;
+  long maxiters = 100000;
+  detail::ControllerState<T> controller{};  // configured for the method (kernel_options)
+};
+
+// What a trajectory reports.
+struct TrajectoryStats {
+  ReturnCode retcode = ReturnCode::Default;
+  long nf = 0, naccept = 0, nreject = 0;
+  int saved = 0;  // how many of the saveat times were reached (all of them on success)
+};
+
+// SolveOptions -> KernelOptions for method Alg on scalars T. Options a kernel cannot honour (callbacks aside:
+// per-component abstol, tstops, dense output, every-step saving) throw std::invalid_argument naming them.
+template <class Alg, class T>
+KernelOptions<T> kernel_options(const SolveOptions& o) {
+  using Step = typename Alg::step_type;
+  if (!o.abstol.per_component.empty())
+    throw std::invalid_argument("abstol: a per-component abstol is not supported in a GPU kernel; give a scalar");
+  if (!o.tstops.empty()) throw std::invalid_argument("tstops: not supported in a GPU kernel");
+  if (o.dense.value_or(false)) throw std::invalid_argument("dense: a GPU kernel keeps no dense output; use saveat");
+  if (o.save_everystep.value_or(false))
+    throw std::invalid_argument("save_everystep: a GPU kernel saves at saveat times (or the end point) only");
+  if (!(o.reltol > 0)) throw std::invalid_argument("reltol must be > 0");
+  if (!(o.abstol.scalar > 0)) throw std::invalid_argument("abstol must be > 0");
+  if (!(o.dt >= 0) || !std::isfinite(o.dt)) throw std::invalid_argument("dt must be a finite magnitude >= 0");
+  if (!(o.dtmax > 0)) throw std::invalid_argument("dtmax must be > 0");
+  if (o.maxiters <= 0) throw std::invalid_argument("maxiters must be > 0");
+  const bool adaptive = o.adaptive && Alg::is_adaptive;
+  if (!adaptive && o.dt == 0) throw std::invalid_argument("dt: a fixed-step solve (adaptive = false) needs dt > 0");
+  KernelOptions<T> k;
+  k.reltol = T(o.reltol);
+  k.abstol = T(o.abstol.scalar);
+  k.dt = T(o.dt);
+  k.dtmin = T(o.dtmin);
+  k.dtmax = std::isfinite(o.dtmax) ? T(o.dtmax) : std::numeric_limits<T>::infinity();
+  k.adaptive = adaptive;
+  k.maxiters = o.maxiters;
+  k.controller = detail::ControllerState<T>::configure(o.controller, Alg::default_controller(),
+                                                       T((Step::order < Step::embedded_order ? Step::order
+                                                                                               : Step::embedded_order) + 1));
+  return k;
+}
+
+// Solve u' = f(u, p, t) from (t0, u) to tf with the explicit Runge-Kutta or Rosenbrock method Alg; save(j, u_j) receives the
+// state at saveat[j] (sorted in the direction of integration, inside [t0, tf]) in order. The step sequence is
+// the CPU integrator's for the same options, so the results agree with `solve` to rounding.
+template <class Alg, bool Inplace, class F, class State, class P, class T, class Save>
+SCIML_HD TrajectoryStats solve_trajectory(const F& f, State u, const P& p, T t0, T t1, const KernelOptions<T>& o,
+                                          const T* saveat, int nsave, Save&& save) {
+  using Step = typename Alg::step_type;
+  using R = real_t<scalar_t<State>>;
+  using std::abs;
+  constexpr int S = Step::S, TOT = Step::TOT;
+  TrajectoryStats st;
+  const detail::TolView<R> tol{R(o.abstol), nullptr, R(o.reltol)};
+  const T tdir = t1 >= t0 ? T(1) : T(-1);
+  const T span = abs(t1 - t0);
+  const T dtmax = o.dtmax < span ? o.dtmax : span;
+  detail::ControllerState<R> ctrl = o.controller;
+  typename Step::template cache_type<State> cache;
+  if constexpr (requires { cache.tol; }) cache.tol = tol;
+  cache.init(u);
+  std::array<State, TOT> k;
+  State tmp = u, unew = u;
+  T t = t0;
+  int isave = 0;
+  auto keep = [&](int j, const State& x) {
+    save(j, x);
+    st.saved = j + 1;
+  };
+  while (isave < nsave && saveat[isave] == t0) keep(isave++, u);
+  if (t0 == t1) {
+    st.retcode = ReturnCode::Success;
+    return st;
+  }
+  detail::eval_rhs<Inplace>(f, k[0], u, p, t);
+  ++st.nf;
+  if (!all_finite(k[0])) {
+    st.retcode = ReturnCode::InitialFailure;
+    return st;
+  }
+  T dt;
+  if (o.dt > 0) {
+    dt = tdir * (o.dt < dtmax ? o.dt : dtmax);
+  } else {
+    dt = tdir * detail::initial_dt<Inplace>(f, p, u, t, tdir, k[0], Step::order, tol, dtmax, tmp, unew, st.nf);
+  }
+  long iters = 0;
+  int nan_rejects = 0;
+  for (;;) {
+    if (iters >= o.maxiters) {
+      st.retcode = ReturnCode::MaxIters;
+      return st;
+    }
+    ++iters;
+    T h = dt;
+    bool hit = false;
+    const T at = abs(t) > abs(t1) ? abs(t) : abs(t1);
+    if (tdir * (t + h - t1) >= -T(100) * std::numeric_limits<T>::epsilon() * at) {
+      h = t1 - t;
+      hit = true;
+    }
+    st.nf += Step::template stages<Inplace>(f, p, u, t, h, k, tmp, unew, cache);
+    R factor = 1;
+    if (o.adaptive) {
+      const R EEst = Step::error_squared(u, unew, k, h, tol);
+      if (!(EEst <= R(1))) {
+        ++st.nreject;
+        if (EEst != EEst) {
+          factor = R(0.25);
+          if (++nan_rejects > 30) {
+            st.retcode = ReturnCode::Unstable;
+            return st;
+          }
+        } else {
+          nan_rejects = 0;
+          ctrl.propose(EEst);
+          factor = ctrl.reject_factor(EEst);
+        }
+        dt = h * T(factor);
+        const T dtmin_eff = o.dtmin > T(4) * std::numeric_limits<T>::epsilon() * abs(t)
+                                ? o.dtmin
+                                : T(4) * std::numeric_limits<T>::epsilon() * abs(t);
+        if (abs(dt) < dtmin_eff) {
+          st.retcode = ReturnCode::DtLessThanMin;
+          return st;
+        }
+        continue;
+      }
+      nan_rejects = 0;
+      factor = ctrl.propose(EEst);
+      ctrl.accept(EEst);
+    }
+    const T tnew = hit ? t1 : t + h;
+    st.nf += Step::template new_point<Inplace>(f, p, unew, tnew, k);
+    ++st.naccept;
+    // saveat times in (t, tnew]: the step's end point itself, or its interpolant
+    bool extra_done = false;
+    for (; isave < nsave && tdir * (saveat[isave] - tnew) <= 0; ++isave) {
+      if (saveat[isave] == tnew) {
+        keep(isave, unew);
+      } else {
+        if constexpr (TOT > S) {
+          if (!extra_done) st.nf += Step::template extra_stages<Inplace>(f, p, u, t, h, k, tmp);
+          extra_done = true;
+        }
+        Step::interpolate(tmp, u, k, h, (saveat[isave] - t) / h);
+        keep(isave, tmp);
+      }
+    }
+    u = unew;
+    t = tnew;
+    if (!all_finite(u)) {
+      st.retcode = ReturnCode::Unstable;
+      return st;
+    }
+    if (o.adaptive) {
+      T next = h * T(factor);
+      if (abs(next) > dtmax) next = tdir * dtmax;
+      dt = (hit && abs(next) < abs(dt)) ? dt : next;
+    }
+    if (t == t1) {
+      st.retcode = ReturnCode::Success;
+      return st;
+    }
+    k[0] = k[S - 1];
+  }
+}
+
+}  // namespace sciml

@@ -1,0 +1,94 @@
+// EnsembleGPUKernel on a device: the Lorenz rho sweep (DiffEqGPU's set-up) solved by one CUDA thread per
+// trajectory agrees with the same kernel body run on the CPU. Skips, with a message, where no device is present.
+#include <gtest/gtest.h>
+#include <cmath>
+#include <vector>
+#include <sciml/gpu/ensemble_gpu.hpp>
+#include <sciml/ensemble.hpp>
+#include <sciml/algorithm/erk/methods.hpp>
+#include <sciml/algorithm/rosenbrock/rosenbrock.hpp>
+#include <sciml/core/svector.hpp>
+
+namespace {
+struct Rober {
+  template <class U, class P, class T>
+  SCIML_HD U operator()(const U& u, const P& k, T) const {
+    return U{-k[0] * u[0] + k[1] * u[1] * u[2], k[0] * u[0] - k[1] * u[1] * u[2] - k[2] * u[1] * u[1],
+             k[2] * u[1] * u[1]};
+  }
+};
+
+struct Lorenz {
+  template <class U, class P, class T>
+  SCIML_HD U operator()(const U& u, const P& p, T) const {
+    return U{p[0] * (u[1] - u[0]), u[0] * (p[1] - u[2]) - u[1], u[0] * u[1] - p[2] * u[2]};
+  }
+};
+
+template <class T>
+void compare(const sciml::SolveOptions& o, double tol) {
+  if (!sciml::gpu_available()) GTEST_SKIP() << "no CUDA device here: the kernel body is tested on the CPU (test_kernel_body)";
+  const std::size_t N = 10000;
+  std::vector<sciml::SVector<T, 3>> u0(N, sciml::SVector<T, 3>{T(1), T(0), T(0)}), p(N);
+  for (std::size_t i = 0; i < N; ++i) p[i] = {T(10), T(21.0 * double(i) / double(N - 1)), T(8.0 / 3.0)};
+  const sciml::ODEProblem prob(Lorenz{}, u0[0], {T(0), T(1)}, p[0]);
+  const auto g = sciml::solve_gpu_kernel(prob, sciml::Tsit5{}, u0, p, o);
+  const auto h = sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, p, o);
+  ASSERT_EQ(g.failures(), 0u);
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = 0; j < g.t.size(); ++j)
+      for (std::size_t c = 0; c < 3; ++c)
+        ASSERT_NEAR(double(g.value(i, j, c)), double(h.value(i, j, c)), tol * (1 + std::abs(double(h.value(i, j, c)))))
+            << "trajectory " << i;
+}
+}  // namespace
+
+TEST(GpuKernel, FixedStepFloatMatchesHost) {
+  sciml::SolveOptions o;
+  o.adaptive = false;
+  o.dt = 0.001;
+  compare<float>(o, 1e-4);
+}
+
+TEST(GpuKernel, AdaptiveDoubleMatchesHost) {
+  sciml::SolveOptions o;
+  o.reltol = 1e-8;
+  o.abstol = 1e-8;
+  o.saveat = sciml::SaveAt(0.25);
+  compare<double>(o, 1e-9);
+}
+
+TEST(GpuKernel, StiffRodas5PMatchesHost) {
+  if (!sciml::gpu_available()) GTEST_SKIP() << "no CUDA device here: the kernel body is tested on the CPU (test_kernel_body)";
+  const std::size_t N = 4096;
+  std::vector<sciml::SVector<double, 3>> u0(N, sciml::SVector<double, 3>{1, 0, 0}), k(N);
+  for (std::size_t i = 0; i < N; ++i) k[i] = {0.02 + 0.06 * double(i) / double(N - 1), 1e4, 3e7};
+  const sciml::ODEProblem prob(Rober{}, u0[0], {0.0, 1e5}, k[0]);
+  sciml::SolveOptions o;
+  o.reltol = 1e-6;
+  o.abstol = 1e-10;
+  const auto g = sciml::solve_gpu_kernel(prob, sciml::Rodas5P{}, u0, k, o);
+  const auto h = sciml::run_kernel_on_host(prob, sciml::Rodas5P{}, u0, k, o);
+  ASSERT_EQ(g.failures(), 0u);
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t c = 0; c < 3; ++c)
+      ASSERT_NEAR(g.value(i, 0, c), h.value(i, 0, c), 1e-8 * (1e-4 + std::abs(h.value(i, 0, c)))) << "trajectory " << i;
+}
+
+TEST(GpuKernel, EnsembleProblemOnTheDevice) {
+  if (!sciml::gpu_available()) GTEST_SKIP() << "no CUDA device here: the kernel body is tested on the CPU (test_kernel_body)";
+  std::vector<sciml::SVector<double, 3>> ps(1000);
+  for (std::size_t i = 0; i < ps.size(); ++i) ps[i] = {10.0, 21.0 * double(i) / 999.0, 8.0 / 3.0};
+  auto ens = sciml::ensemble_from_params(sciml::ODEProblem(Lorenz{}, sciml::SVector<double, 3>{1, 0, 0}, {0.0, 1.0}, ps[0]), ps);
+  sciml::SolveOptions o;
+  o.reltol = 1e-8;
+  o.abstol = 1e-8;
+  sciml::EnsembleGPUKernel host;
+  host.on_host = true;
+  const auto g = sciml::solve(ens, sciml::Tsit5{}, sciml::EnsembleGPUKernel{}, o);
+  const auto h = sciml::solve(ens, sciml::Tsit5{}, host, o);
+  ASSERT_TRUE(g.success());
+  for (std::size_t i = 0; i < ps.size(); ++i)
+    for (std::size_t k = 0; k < 3; ++k)
+      ASSERT_NEAR(g[i].u.back()[k], h[i].u.back()[k], 1e-9 * (1 + std::abs(h[i].u.back()[k])));
+}

@@ -1,0 +1,194 @@
+// EnsembleGPUKernel's per-thread body (solve_trajectory through kernel_body), run on the CPU: every trajectory
+// equals the CPU integrator's solve with the same method and options (same steps, so to rounding), for float
+// and double, adaptive and fixed steps, saveat inside steps (interpolation, Vern9's extra stages); a failing
+// trajectory has its own ReturnCode and leaves the others alone; options a kernel cannot honour are refused.
+#include <gtest/gtest.h>
+#include <cmath>
+#include <type_traits>
+#include <vector>
+#include <sciml/ensemble.hpp>
+#include <sciml/gpu/ensemble_gpu.hpp>
+#include <sciml/gpu/kernel_body.hpp>
+#include <sciml/ode.hpp>
+
+namespace {
+
+struct Lorenz {
+  template <class U, class P, class T>
+  SCIML_HD U operator()(const U& u, const P& p, T) const {
+    return U{p[0] * (u[1] - u[0]), u[0] * (p[1] - u[2]) - u[1], u[0] * u[1] - p[2] * u[2]};
+  }
+};
+
+// DiffEqGPU's set-up: rho swept over [0, 21], u0 = (1, 0, 0), t in [0, 1]
+template <class T>
+std::vector<sciml::SVector<T, 3>> rho_sweep(std::size_t N) {
+  std::vector<sciml::SVector<T, 3>> p(N);
+  for (std::size_t i = 0; i < N; ++i) p[i] = {T(10), T(21.0 * double(i) / double(N - 1)), T(8.0 / 3.0)};
+  return p;
+}
+
+template <class T, class Alg>
+void check_against_solve(Alg alg, sciml::SolveOptions o, double tol) {
+  const std::size_t N = 24;
+  const auto ps = rho_sweep<T>(N);
+  std::vector<sciml::SVector<T, 3>> u0(N, sciml::SVector<T, 3>{T(1), T(0), T(0)});
+  auto prob = sciml::ODEProblem(Lorenz{}, u0[0], {T(0), T(1)}, ps[0]);
+  const auto r = sciml::run_kernel_on_host(prob, alg, u0, ps, o);
+  ASSERT_EQ(r.trajectories, N);
+  for (std::size_t i = 0; i < N; ++i) {
+    ASSERT_EQ(r.retcodes[i], sciml::ReturnCode::Success) << i;
+    auto sol = sciml::solve(sciml::ODEProblem(Lorenz{}, u0[i], {T(0), T(1)}, ps[i]), alg, o);
+    ASSERT_TRUE(sol.success());
+    const std::size_t first = sol.u.size() - r.t.size();  // solve may also keep t0
+    ASSERT_GE(sol.u.size(), r.t.size());
+    EXPECT_EQ(r.stats[i].naccept, sol.stats.naccept) << i;
+    EXPECT_EQ(r.stats[i].nreject, sol.stats.nreject) << i;
+    for (std::size_t j = 0; j < r.t.size(); ++j) {
+      EXPECT_EQ(double(r.t[j]), double(sol.t[first + j]));
+      for (std::size_t c = 0; c < 3; ++c) {
+        const double a = double(r.value(i, j, c)), b = double(sol.u[first + j][c]);
+        EXPECT_NEAR(a, b, tol * (1 + std::abs(b))) << "trajectory " << i << " save " << j << " component " << c;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+TEST(KernelBody, AdaptiveEndPointsEqualSolve) {
+  sciml::SolveOptions o;
+  o.reltol = 1e-8;
+  o.abstol = 1e-8;
+  o.save_everystep = false;
+  o.save_start = false;
+  check_against_solve<double>(sciml::Tsit5{}, o, 1e-14);
+  o.reltol = 1e-5;
+  o.abstol = 1e-5;
+  check_against_solve<float>(sciml::Tsit5{}, o, 1e-6);
+}
+
+TEST(KernelBody, FixedStepEqualsSolve) {
+  sciml::SolveOptions o;
+  o.adaptive = false;
+  o.dt = 0.001;
+  o.save_everystep = false;
+  o.save_start = false;
+  check_against_solve<float>(sciml::Tsit5{}, o, 1e-6);
+  check_against_solve<double>(sciml::Tsit5{}, o, 1e-14);
+}
+
+TEST(KernelBody, SaveatThroughTheInterpolant) {
+  sciml::SolveOptions o;
+  o.reltol = 1e-8;
+  o.abstol = 1e-8;
+  o.saveat = sciml::SaveAt(0.1);  // t = 0, 0.1, ..., 1
+  check_against_solve<double>(sciml::Tsit5{}, o, 1e-13);
+  check_against_solve<double>(sciml::Vern9{}, o, 1e-13);  // interpolation-only stages
+  check_against_solve<double>(sciml::RK4{}, o, 1e-13);    // Hermite interpolation
+}
+
+TEST(KernelBody, StiffRosenbrockEqualsSolve) {
+  // ROBER with k1 swept over [0.02, 0.08]: Rodas5P and Rodas4 (Jacobians by dual numbers, LU in registers)
+  auto rober = [](const auto& u, const auto& k, auto) {
+    using U = std::remove_cvref_t<decltype(u)>;
+    return U{-k[0] * u[0] + k[1] * u[1] * u[2], k[0] * u[0] - k[1] * u[1] * u[2] - k[2] * u[1] * u[1],
+             k[2] * u[1] * u[1]};
+  };
+  const std::size_t N = 8;
+  std::vector<sciml::SVector<double, 3>> u0(N, sciml::SVector<double, 3>{1, 0, 0}), k(N);
+  for (std::size_t i = 0; i < N; ++i) k[i] = {0.02 + 0.06 * double(i) / double(N - 1), 1e4, 3e7};
+  auto prob = sciml::ODEProblem(rober, u0[0], {0.0, 1e5}, k[0]);
+  sciml::SolveOptions o;
+  o.reltol = 1e-6;
+  o.abstol = 1e-10;
+  o.saveat = sciml::SaveAt({1e-2, 1.0, 1e2, 1e4, 1e5});
+  auto check = [&](auto alg) {
+    const auto r = sciml::run_kernel_on_host(prob, alg, u0, k, o);
+    for (std::size_t i = 0; i < N; ++i) {
+      ASSERT_EQ(r.retcodes[i], sciml::ReturnCode::Success) << i;
+      const auto sol = sciml::solve(sciml::ODEProblem(rober, u0[i], {0.0, 1e5}, k[i]), alg, o);
+      EXPECT_EQ(r.stats[i].naccept, sol.stats.naccept) << i;
+      ASSERT_EQ(sol.u.size(), r.t.size());
+      for (std::size_t j = 0; j < r.t.size(); ++j)
+        for (std::size_t c = 0; c < 3; ++c)
+          EXPECT_NEAR(r.value(i, j, c), sol.u[j][c], 1e-14 * (1 + std::abs(sol.u[j][c]))) << i << " " << j << " " << c;
+    }
+  };
+  check(sciml::Rodas5P{});
+  check(sciml::Rodas4{});
+}
+
+TEST(KernelBody, FailingTrajectoryKeepsItsReturnCode) {
+  // u' = p u^2 blows up at t = 1 / (p u0): trajectory 1 (p = 4) inside [0, 1], the others not
+  auto f = [](const auto& u, const auto& p, auto) { return sciml::SVector<double, 1>{p[0] * u[0] * u[0]}; };
+  std::vector<sciml::SVector<double, 1>> u0(3, sciml::SVector<double, 1>{1.0});
+  std::vector<sciml::SVector<double, 1>> p{{0.5}, {4.0}, {0.25}};
+  auto prob = sciml::ODEProblem(f, u0[0], {0.0, 1.0}, p[0]);
+  sciml::SolveOptions o;
+  o.reltol = 1e-8;
+  o.abstol = 1e-8;
+  o.maxiters = 5000;
+  const auto r = sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, p, o);
+  EXPECT_EQ(r.failures(), 1u);
+  EXPECT_FALSE(sciml::successful_retcode(r.retcodes[1]));
+  for (std::size_t i : {std::size_t(0), std::size_t(2)}) {
+    ASSERT_EQ(r.retcodes[i], sciml::ReturnCode::Success);
+    EXPECT_NEAR(r.value(i, 0, 0), 1.0 / (1.0 - p[i][0]), 1e-6);  // u(1) = 1 / (1 - p)
+  }
+}
+
+TEST(KernelBody, RefusesWhatAKernelCannotDo) {
+  std::vector<sciml::SVector<double, 3>> u0(2, sciml::SVector<double, 3>{1, 0, 0});
+  const auto ps = rho_sweep<double>(2);
+  auto prob = sciml::ODEProblem(Lorenz{}, u0[0], {0.0, 1.0}, ps[0]);
+  sciml::SolveOptions o;
+  o.tstops = {0.5};
+  EXPECT_THROW(sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, ps, o), std::invalid_argument);
+  o = {};
+  o.abstol = sciml::Tolerance(std::vector<double>{1e-6, 1e-6, 1e-6});
+  EXPECT_THROW(sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, ps, o), std::invalid_argument);
+  o = {};
+  o.adaptive = false;  // no dt
+  EXPECT_THROW(sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, ps, o), std::invalid_argument);
+  o = {};
+  o.saveat = sciml::SaveAt(std::vector<double>{0.5, 2.0});
+  EXPECT_THROW(sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, ps, o), std::invalid_argument);
+  EXPECT_THROW(sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, std::vector<sciml::SVector<double, 3>>(1), {}),
+               std::invalid_argument);
+}
+
+TEST(KernelBody, EnsembleBackendOnHostEqualsSerial) {
+  // solve(ensemble, alg, EnsembleGPUKernel{.on_host = true}, ...) against EnsembleSerial: same outputs, the
+  // prob_func and output_func of the ensemble honoured
+  const auto ps = rho_sweep<double>(16);
+  auto prob = sciml::ODEProblem(Lorenz{}, sciml::SVector<double, 3>{1, 0, 0}, {0.0, 1.0}, ps[0]);
+  auto ens = sciml::ensemble_from_params(prob, ps);
+  sciml::SolveOptions o;
+  o.reltol = 1e-8;
+  o.abstol = 1e-8;
+  o.saveat = sciml::SaveAt(0.5);
+  sciml::EnsembleGPUKernel host;
+  host.on_host = true;
+  const auto g = sciml::solve(ens, sciml::Tsit5{}, host, o);
+  const auto c = sciml::solve(ens, sciml::Tsit5{}, sciml::EnsembleSerial{}, o);
+  ASSERT_EQ(g.size(), 16u);
+  EXPECT_TRUE(g.success());
+  for (std::size_t i = 0; i < 16; ++i) {
+    ASSERT_EQ(g[i].t.size(), c[i].t.size());
+    for (std::size_t j = 0; j < g[i].t.size(); ++j) {
+      EXPECT_EQ(g[i].t[j], c[i].t[j]);
+      for (std::size_t k = 0; k < 3; ++k) EXPECT_NEAR(g[i].u[j][k], c[i].u[j][k], 1e-13 * (1 + std::abs(c[i].u[j][k])));
+    }
+    EXPECT_EQ(g.stats[i].naccept, c.stats[i].naccept);
+  }
+  // without nvcc there is no kernel: a clear error, not a crash
+  EXPECT_THROW(sciml::solve(ens, sciml::Tsit5{}, sciml::EnsembleGPUKernel{}, o), std::runtime_error);
+  // a prob_func that changes tspan is refused
+  auto bad = sciml::EnsembleProblem(prob, [](const auto& base, std::size_t) {
+    auto q = base;
+    q.tspan = {0.0, 2.0};
+    return q;
+  });
+  EXPECT_THROW(sciml::solve(bad, sciml::Tsit5{}, host, 4, o), std::invalid_argument);
+}
