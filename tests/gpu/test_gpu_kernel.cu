@@ -5,6 +5,7 @@
 #include <vector>
 #include <sciml/gpu/ensemble_gpu.hpp>
 #include <sciml/ensemble.hpp>
+#include <sciml/nn/mlp.hpp>
 #include <sciml/algorithm/erk/methods.hpp>
 #include <sciml/algorithm/rosenbrock/rosenbrock.hpp>
 #include <sciml/core/svector.hpp>
@@ -91,4 +92,38 @@ TEST(GpuKernel, EnsembleProblemOnTheDevice) {
   for (std::size_t i = 0; i < ps.size(); ++i)
     for (std::size_t k = 0; k < 3; ++k)
       ASSERT_NEAR(g[i].u.back()[k], h[i].u.back()[k], 1e-9 * (1 + std::abs(h[i].u.back()[k])));
+}
+
+// A neural ODE on the device: u' = NN(u), a 2 -> 8 -> 2 tanh MLP (the same nn::MLP code as on the CPU), its 42
+// parameters per trajectory (one network per thread, e.g. an ensemble over trained networks).
+struct NeuralODE {
+  sciml::nn::MLP net;
+  template <class U, class P, class T>
+  SCIML_HD U operator()(const U& u, const P& theta, T) const {
+    using S = std::remove_cvref_t<decltype(u[0])>;
+    S x[2] = {u[0], u[1]}, y[2], work[16];
+    net.forward(x, &theta[0], y, work);
+    return U{y[0], y[1]};
+  }
+};
+
+TEST(GpuKernel, NeuralODEOnTheDevice) {
+  if (!sciml::gpu_available()) GTEST_SKIP() << "no CUDA device here: the kernel body is tested on the CPU (test_kernel_body)";
+  NeuralODE f{sciml::nn::MLP({2, 8, 2}, {sciml::nn::Activation::Tanh, sciml::nn::Activation::Identity})};
+  using Theta = sciml::SVector<double, 42>;
+  std::vector<Theta> thetas(256);
+  std::vector<sciml::SVector<double, 2>> u0(256, sciml::SVector<double, 2>{2.0, 0.0});
+  for (std::size_t i = 0; i < thetas.size(); ++i) {
+    const auto th = f.net.init_glorot(i + 1);
+    for (std::size_t j = 0; j < 42; ++j) thetas[i][j] = th[j];
+  }
+  const sciml::ODEProblem prob(f, u0[0], {0.0, 1.5}, thetas[0]);
+  sciml::SolveOptions o;
+  o.reltol = 1e-8;
+  o.abstol = 1e-8;
+  const auto g = sciml::solve_gpu_kernel(prob, sciml::Tsit5{}, u0, thetas, o);
+  const auto h = sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, thetas, o);
+  ASSERT_EQ(g.failures(), 0u);
+  for (std::size_t i = 0; i < thetas.size(); ++i)
+    for (std::size_t c = 0; c < 2; ++c) ASSERT_NEAR(g.value(i, 0, c), h.value(i, 0, c), 1e-9 * (1 + std::abs(h.value(i, 0, c))));
 }

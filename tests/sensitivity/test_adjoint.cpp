@@ -87,6 +87,7 @@ void check_lv(Sense sense, double rtol) {
 
 TEST(Gradient, LotkaVolterraEveryMethod) {
   check_lv(sciml::ForwardDiffSensitivity{}, 1e-6);
+  check_lv(sciml::ForwardSensitivity{}, 1e-6);
   check_lv(sciml::InterpolatingAdjoint{}, 1e-6);
   check_lv(sciml::InterpolatingAdjoint{false}, 1e-6);
   check_lv(sciml::QuadratureAdjoint{}, 1e-6);
@@ -150,7 +151,8 @@ TEST(Gradient, RoberStiffAdjoints) {
   const auto ri = sciml::gradient(prob, sciml::Rodas5P{}, ts, loss, sciml::InterpolatingAdjoint{}, o);
   const auto rq = sciml::gradient(prob, sciml::Rodas5P{}, ts, loss, sciml::QuadratureAdjoint{}, o);
   const auto rb = sciml::gradient(prob, sciml::FBDF<>{}, ts, loss, sciml::InterpolatingAdjoint{}, o, sciml::Rodas5P{});
-  for (const auto* r : {&ri, &rq, &rb}) {
+  const auto rf = sciml::gradient(prob, sciml::Rodas5P{}, ts, loss, sciml::ForwardSensitivity{}, o);  // augmented system
+  for (const auto* r : {&ri, &rq, &rb, &rf}) {
     ASSERT_TRUE(r->success()) << r->message;
     for (std::size_t j = 0; j < 3; ++j) EXPECT_NEAR(r->dp[j], fd.first[j], 1e-5 * std::abs(fd.first[j])) << j;
     for (std::size_t j = 0; j < 3; ++j) EXPECT_NEAR(r->du0[j], fd.second[j], 1e-5 * std::abs(fd.second[j]) + 1e-6) << j;

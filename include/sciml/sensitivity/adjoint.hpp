@@ -6,7 +6,9 @@
 //   BacksolveAdjoint: u solved backwards with lambda and mu (reset to the saved u at each saved time with
 //     checkpointing); unstable when the forward problem is dissipative (the backward one then blows up);
 //   DiscreteAdjoint: the exact gradient of the explicit Runge-Kutta steps taken (step sizes held fixed);
-//   ForwardDiffSensitivity: dual numbers through the solve (chunks of 8 over p and u0): few parameters.
+//   ForwardDiffSensitivity: dual numbers through the solve (chunks of 8 over p and u0): few parameters;
+//   ForwardSensitivity: the augmented system u' = f, S' = J S + df/d(p, u0), S = du/d(p, u0), solved as one
+//     error-controlled ODE (its right-hand side: one dual-number pass of f per 8 columns of S).
 // The adjoint is one backward integration from the last saved time to t0 that stops on every saved time, where
 // dl_i/du is added to lambda and the integration goes on with the step size it had (as SciMLSensitivity's
 // callbacks do). The adjoint solves use `adjoint_alg` (the forward method by default; give a stiff one for stiff problems):
@@ -46,6 +48,9 @@ struct DiscreteAdjoint {
 };
 struct ForwardDiffSensitivity {
   static constexpr const char* name() { return "ForwardDiffSensitivity"; }
+};
+struct ForwardSensitivity {
+  static constexpr const char* name() { return "ForwardSensitivity"; }
 };
 
 struct GradientResult {
@@ -206,6 +211,45 @@ struct BacksolveRHS {
   }
 };
 
+// ForwardSensitivity's system over z = [u (n), S (n x (np + n), column j at n + j n)]: u' = f(u, p, t),
+// S_j' = J S_j + df/dtheta_j (theta = (p, u0): the u0 columns have no explicit term), each 8 columns one pass of
+// f on Dual<double, 8> with u seeded by the columns and p by unit directions.
+template <bool Inplace, class F, class P>
+struct ForwardSensitivityRHS {
+  using D = Dual<double, 8>;
+  const F* f;
+  const P* p;
+  std::size_t n = 0, np = 0;
+  mutable std::vector<D> ud, dud;
+  mutable rebind_state_t<P, D> pd;
+  ForwardSensitivityRHS(const F* f_, const P* p_, std::size_t n_, std::size_t np_)
+      : f(f_), p(p_), n(n_), np(np_), ud(n_), dud(n_), pd(make_rebound<rebind_state_t<P, D>>(*p_)) {}
+  void operator()(std::vector<double>& dz, const std::vector<double>& z, const NoParams&, double t) const {
+    const std::size_t nth = np + n;
+    for (std::size_t j0 = 0; j0 < nth; j0 += 8) {
+      const std::size_t w = std::min<std::size_t>(8, nth - j0);
+      for (std::size_t k = 0; k < n; ++k) {
+        ud[k] = D(z[k]);
+        for (std::size_t c = 0; c < w; ++c) ud[k].der[c] = z[n + (j0 + c) * n + k];
+      }
+      for (std::size_t j = 0; j < np; ++j) {
+        pd[j] = D(double((*p)[j]));
+        if (j >= j0 && j < j0 + w) pd[j].der[j - j0] = 1.0;
+      }
+      if constexpr (Inplace) {
+        (*f)(dud, ud, pd, t);
+      } else {
+        const auto r = (*f)(ud, pd, t);
+        for (std::size_t k = 0; k < n; ++k) dud[k] = r[k];
+      }
+      for (std::size_t k = 0; k < n; ++k) {
+        if (j0 == 0) dz[k] = dud[k].val;
+        for (std::size_t c = 0; c < w; ++c) dz[n + (j0 + c) * n + k] = dud[k].der[c];
+      }
+    }
+  }
+};
+
 // Gauss-Legendre nodes and weights on [0, 1] (4 points, exact to degree 7).
 inline constexpr std::array<double, 4> gl_nodes{0.0694318442029737, 0.3300094782075719, 0.6699905217924281,
                                                 0.9305681557970263};
@@ -267,6 +311,38 @@ GradientResult gradient(const Prob& prob, Alg alg, const std::vector<double>& ts
       }
       res.loss = l;
     }
+    res.retcode = ReturnCode::Success;
+    return res;
+  } else if constexpr (std::is_same_v<Sense, ForwardSensitivity>) {
+    const std::size_t nth = np + n;
+    std::vector<double> z0(n * (1 + nth), 0.0);
+    std::copy(prob.u0.begin(), prob.u0.end(), z0.begin());
+    for (std::size_t k = 0; k < n; ++k) z0[n + (np + k) * n + k] = 1.0;  // du/du0 = I at t0
+    SolveOptions fo = opts;
+    fo.saveat = SaveAt(ts);
+    if (!fo.abstol.per_component.empty()) {  // the sensitivities get the smallest abstol given
+      const double a = *std::min_element(fo.abstol.per_component.begin(), fo.abstol.per_component.end());
+      fo.abstol.per_component.resize(z0.size(), a);
+    }
+    detail::ForwardSensitivityRHS<inplace, std::remove_cvref_t<decltype(prob.f)>, P> rhs(&prob.f, &prob.p, n, np);
+    // implicit methods: the augmented Jacobian by differences
+    auto sol = solve(ODEProblem(with_fd_jacobian(rhs), z0, {prob.tspan[0], prob.tspan[1]}, detail::NoParams{}), alg, fo);
+    res.forward = sol.stats;
+    if (!sol.success()) return fail(sol.retcode, "the forward sensitivity solve failed: " + sol.message);
+    if (sol.u.size() != m) return fail(ReturnCode::Failure, "the forward solve did not save at every time in ts");
+    std::vector<double> ui(n);
+    double l = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+      std::copy(sol.u[i].begin(), sol.u[i].begin() + std::ptrdiff_t(n), ui.begin());
+      std::fill(gu.begin(), gu.end(), 0.0);
+      l += loss(i, ts[i], ui, gu);
+      for (std::size_t j = 0; j < nth; ++j) {
+        double acc = 0;
+        for (std::size_t k = 0; k < n; ++k) acc += gu[k] * sol.u[i][n + j * n + k];
+        (j < np ? res.dp[j] : res.du0[j - np]) += acc;
+      }
+    }
+    res.loss = l;
     res.retcode = ReturnCode::Success;
     return res;
   } else if constexpr (std::is_same_v<Sense, DiscreteAdjoint>) {
