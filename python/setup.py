@@ -1,6 +1,7 @@
 """pip install --no-build-isolation --no-index ./python (from the repository root): builds the extension with
 the repository's CMake project (in $SCIML_BUILD_DIR if set, e.g. an existing `build`, else a private build
-directory) and installs the package. Needs cmake, a C++20 compiler, pybind11-dev and python3-dev."""
+directory) and installs the package, with the C++ headers in sciml/include (sciml.EnsembleGPUKernel compiles the
+kernels it generates against them). Needs cmake, a C++20 compiler, pybind11-dev and python3-dev."""
 import glob
 import os
 import shutil
@@ -9,6 +10,7 @@ import sys
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -33,5 +35,15 @@ class CMakeBuild(build_ext):
         shutil.copy2(built[0], dest)
 
 
+class BuildPyWithHeaders(build_py):
+    """The package plus the sciml C++ headers (include/sciml -> sciml/include/sciml)."""
+
+    def run(self):
+        super().run()
+        dest = os.path.join(self.build_lib, "sciml", "include", "sciml")
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(os.path.join(ROOT, "include", "sciml"), dest)
+
+
 setup(packages=["sciml"], package_dir={"sciml": "sciml"}, ext_modules=[Extension("sciml._core", sources=[])],
-      cmdclass={"build_ext": CMakeBuild})
+      cmdclass={"build_ext": CMakeBuild, "build_py": BuildPyWithHeaders})

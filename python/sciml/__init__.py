@@ -8,7 +8,11 @@ for scipy.integrate.solve_ivp.
 Universal differential equations (docs/python.md): sciml.nn.MLP (a network over a flat parameter vector that
 traces into a right-hand side), sciml.gradient (adjoint gradients), sciml.train with sciml.Adam / sciml.AdamW /
 sciml.LBFGS and the schedules sciml.ExponentialDecay / StepDecay / CosineAnnealing (the C++ training loops), and
-sciml.sindy (libraries, STLSQ/SR3, fit, threshold_sweep, derivatives) to turn a trained network into equations."""
+sciml.sindy (libraries, STLSQ/SR3, fit, threshold_sweep, derivatives) to turn a trained network into equations.
+
+Ensembles (docs/python.md, "Ensembles from Python"): sciml.EnsembleProblem and sciml.solve(ensemble, alg, backend,
+trajectories=N, params=..., u0s=...) on sciml.EnsembleSerial(), sciml.EnsembleThreads() or
+sciml.EnsembleGPUKernel() (a CUDA kernel generated from the traced model; on_host=True runs it on the CPU)."""
 __version__ = "0.1.0"
 
 from . import _core  # noqa: E402
@@ -19,6 +23,9 @@ from ._problem import (  # noqa: E402
     ODESolution, RadauIIA5, Rodas4, Rodas5P, Rosenbrock23, Tsit5, Vern6, Vern7, Vern8, Vern9, jit, method_by_name,
     solve)
 from ._solve_ivp import OdeResult, solve_ivp  # noqa: E402
+from ._ensemble import (  # noqa: E402
+    EnsembleGPUKernel, EnsembleProblem, EnsembleSerial, EnsembleSolution, EnsembleSummary, EnsembleThreads,
+    TrajectorySolution, build_gpu_kernel, gpu_available, gpu_kernel_source)
 from ._gradient import (  # noqa: E402
     BacksolveAdjoint, DiscreteAdjoint, GradientResult, InterpolatingAdjoint, QuadratureAdjoint, gradient)
 from ._jit import cache_dir  # noqa: E402
@@ -37,4 +44,6 @@ __all__ = [
     "gradient", "GradientResult", "InterpolatingAdjoint", "QuadratureAdjoint", "BacksolveAdjoint", "DiscreteAdjoint",
     "nn", "sindy", "train", "TrainResult", "TrainingWarning", "Adam", "AdamW", "LBFGS", "ConstantLR",
     "ExponentialDecay", "StepDecay", "CosineAnnealing",
+    "EnsembleProblem", "EnsembleSerial", "EnsembleThreads", "EnsembleGPUKernel", "EnsembleSolution",
+    "EnsembleSummary", "TrajectorySolution", "gpu_available", "gpu_kernel_source", "build_gpu_kernel",
 ]

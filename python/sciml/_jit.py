@@ -157,3 +157,41 @@ def ensure_native(model, wait):
     if wait:
         th.join()
     return getattr(model, "_jit_info", None) or {"path": "bytecode", "reason": "native build in progress"}
+
+
+def build_cached_library(key, source, source_name, command, meta):
+    """Compile `source` (written as source_name in a private temporary directory) into the shared library
+    <cache>/<key>.so with command(source_path, library_path) -> argv, or reuse it from the cache, under the same
+    rules as the models' native code: the cache directory and the library (and its .json record, which must
+    hold this key) belong to the current user and are not writable by others; the build goes to a temporary
+    name and is renamed into place. Returns (library path, cached); raises RuntimeError with the compiler's
+    message when the build fails."""
+    d = cache_dir()
+    if not _safe(d, True):
+        raise RuntimeError(f"the cache directory {d} is not owned by this user or is writable by others; "
+                           "set SCIML_CACHE_DIR to a private directory")
+    lib_path = os.path.join(d, key + ".so")
+    meta_path = os.path.join(d, key + ".json")
+    if _safe(lib_path, False) and _safe(meta_path, False):
+        try:
+            with open(meta_path) as fh:
+                if json.load(fh).get("key") == key:
+                    return lib_path, True
+        except (OSError, ValueError, AttributeError):
+            pass
+    with tempfile.TemporaryDirectory(dir=d, prefix="build-") as tmp:
+        src_file = os.path.join(tmp, source_name)
+        with open(src_file, "w") as fh:
+            fh.write(source)
+        tmp_lib = os.path.join(tmp, "library.so")
+        r = subprocess.run(command(src_file, tmp_lib), capture_output=True, text=True)
+        if r.returncode != 0 or not os.path.exists(tmp_lib):
+            raise RuntimeError(f"compiling the generated {source_name} failed ({' '.join(command('SOURCE', 'LIB'))}):\n"
+                               + (r.stderr or r.stdout)[-4000:])
+        os.chmod(tmp_lib, 0o700)
+        fd, tmp_meta = tempfile.mkstemp(dir=d, prefix=".meta-")
+        with os.fdopen(fd, "w") as fh:
+            json.dump(dict(meta, key=key, version=_version), fh)
+        os.replace(tmp_lib, lib_path)   # atomic: readers see the old file or the whole new one
+        os.replace(tmp_meta, meta_path)
+    return lib_path, False

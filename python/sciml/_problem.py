@@ -369,18 +369,8 @@ def _opt_float(name, v, positive=False, allow_zero=True):
     return x
 
 
-def solve(prob, alg=None, **options):
-    """Solve an ODEProblem: sciml.solve(prob, sciml.Tsit5(), reltol=1e-8, abstol=1e-8, saveat=0.1, ...).
-
-    Options (as in C++): reltol (1e-3), abstol (1e-6, or one per state), dt, adaptive, saveat (a spacing or
-    times), save_everystep, save_start, save_end, dense, tstops, dtmin, dtmax, maxiters (100000), callback,
-    linsolve ('auto' or 'gmres'), jit ('auto': bytecode now and native code once built; 'bytecode'; 'native':
-    build native code first)."""
-    if not isinstance(prob, ODEProblem):
-        raise TypeError(f"prob: expected a sciml.ODEProblem, got {type(prob).__name__}")
-    for k in options:
-        if k not in _OPTIONS:
-            raise TypeError(f"solve() got an unexpected keyword argument '{k}'")
+def _resolve_alg(prob, alg):
+    """The method object for alg (a method, its class, a name, or None: the default for prob)."""
     if alg is None:  # with a mass matrix: Rodas5P for small systems, FBDF for large ones (docs/python.md)
         if prob.mass_matrix is not None:
             alg = Rodas5P() if prob.u0.size <= 50 else FBDF()
@@ -392,7 +382,11 @@ def solve(prob, alg=None, **options):
         alg = alg()
     if not isinstance(alg, Algorithm):
         raise TypeError(f"alg: expected a sciml method such as sciml.Tsit5(), got {type(alg).__name__}")
-    o = options
+    return alg
+
+
+def _parse_options(prob, o):
+    """The checked values of solve's options (o: the keyword arguments, names already checked)."""
     reltol = _opt_float("reltol", o.get("reltol", 1e-3), positive=True, allow_zero=False)
     abstol = o.get("abstol", 1e-6)
     if np.ndim(abstol) == 0:
@@ -418,7 +412,7 @@ def solve(prob, alg=None, **options):
     dtmax = o.get("dtmax")
     dtmax = None if dtmax is None else _opt_float("dtmax", dtmax, positive=True, allow_zero=False)
     maxiters = o.get("maxiters", 100000)
-    if not isinstance(maxiters, (int, np.integer)) or maxiters <= 0:
+    if not isinstance(maxiters, (int, np.integer)) or isinstance(maxiters, bool) or maxiters <= 0:
         raise ValueError(f"maxiters: expected a positive integer, got {maxiters!r}")
     linsolve = o.get("linsolve", "auto")
     if linsolve not in ("auto", "gmres"):
@@ -426,14 +420,48 @@ def solve(prob, alg=None, **options):
     jit = o.get("jit", "auto")
     if jit not in ("auto", "bytecode", "native"):
         raise ValueError(f"jit: expected 'auto', 'bytecode' or 'native', got {jit!r}")
-    cbs = _compile_callbacks(_callback_list(o.get("callback")), prob.u0.size, prob.p)
+    return {
+        "reltol": reltol, "abstol": abstol, "dt": dt, "adaptive": bool(adaptive), "saveat": saveat,
+        "save_everystep": _opt_bool("save_everystep", o.get("save_everystep")),
+        "save_start": _opt_bool("save_start", o.get("save_start")),
+        "save_end": _opt_bool("save_end", o.get("save_end")), "dense": _opt_bool("dense", o.get("dense")),
+        "tstops": tstops, "dtmin": dtmin, "dtmax": dtmax, "maxiters": int(maxiters), "linsolve": linsolve,
+        "jit": jit,
+    }
+
+
+def solve(prob, alg=None, backend=None, **options):
+    """Solve an ODEProblem: sciml.solve(prob, sciml.Tsit5(), reltol=1e-8, abstol=1e-8, saveat=0.1, ...).
+
+    Options (as in C++): reltol (1e-3), abstol (1e-6, or one per state), dt, adaptive, saveat (a spacing or
+    times), save_everystep, save_start, save_end, dense, tstops, dtmin, dtmax, maxiters (100000), callback,
+    linsolve ('auto' or 'gmres'), jit ('auto': bytecode now and native code once built; 'bytecode'; 'native':
+    build native code first).
+
+    An ensemble: sciml.solve(sciml.EnsembleProblem(prob, ...), alg, backend, trajectories=N, params=...,
+    u0s=..., **options) with backend sciml.EnsembleSerial(), sciml.EnsembleThreads() (the default) or
+    sciml.EnsembleGPUKernel(); returns a sciml.EnsembleSolution (docs/python.md, "Ensembles from Python")."""
+    from ._ensemble import EnsembleProblem, solve_ensemble
+    if isinstance(prob, EnsembleProblem):
+        return solve_ensemble(prob, alg, backend, **options)
+    if not isinstance(prob, ODEProblem):
+        raise TypeError(f"prob: expected a sciml.ODEProblem or sciml.EnsembleProblem, got {type(prob).__name__}")
+    if backend is not None:
+        raise TypeError("backend: an ensemble backend needs a sciml.EnsembleProblem; "
+                        "solve(sciml.EnsembleProblem(prob), alg, backend, trajectories=...)")
+    for k in options:
+        if k not in _OPTIONS:
+            raise TypeError(f"solve() got an unexpected keyword argument '{k}'")
+    alg = _resolve_alg(prob, alg)
+    o = _parse_options(prob, options)
+    cbs = _compile_callbacks(_callback_list(options.get("callback")), prob.u0.size, prob.p)
     model = prob._model
+    jit = o["jit"]
     if model.traced and jit != "bytecode":
         _jit.ensure_native(model, wait=(jit == "native"))
-    core = _core.solve(model, alg.name, prob.u0, prob.tspan[0], prob.tspan[1], prob._pvec, reltol, abstol, dt,
-                       bool(adaptive), saveat, _opt_bool("save_everystep", o.get("save_everystep")),
-                       _opt_bool("save_start", o.get("save_start")), _opt_bool("save_end", o.get("save_end")),
-                       _opt_bool("dense", o.get("dense")), tstops, dtmin, dtmax, int(maxiters), linsolve,
+    core = _core.solve(model, alg.name, prob.u0, prob.tspan[0], prob.tspan[1], prob._pvec, o["reltol"], o["abstol"],
+                       o["dt"], o["adaptive"], o["saveat"], o["save_everystep"], o["save_start"], o["save_end"],
+                       o["dense"], o["tstops"], o["dtmin"], o["dtmax"], o["maxiters"], o["linsolve"],
                        jit != "bytecode", cbs, prob.mass_matrix)
     return ODESolution(core, prob)
 

@@ -1,11 +1,13 @@
 // sciml._core: the pybind11 extension behind the Python package. It exposes the expression graph that
 // tracing builds, turns a traced graph into a run-time model (bytecode for f and its symbolic Jacobian, plus C
-// sources for the native build), wraps untraceable Python functions as models, and solves a model with any
-// method by name, with the GIL released unless the model calls back into Python.
+// sources for the native build and the SCIML_HD functor of a GPU kernel), wraps untraceable Python functions as
+// models, and solves a model with any method by name, alone or as an ensemble over arrays of initial values
+// and parameters (serial or on threads), with the GIL released unless the model calls back into Python.
 #include <pybind11/functional.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -18,6 +20,8 @@
 #include <sciml/symbolic/codegen.hpp>
 #include <sciml/symbolic/derivative.hpp>
 #include <sciml/symbolic/expression_graph.hpp>
+#include <sciml/ensemble/summary.hpp>
+#include "gpu_codegen.hpp"
 #include "runtime_gradient.hpp"
 #include "runtime_solve.hpp"
 
@@ -130,14 +134,16 @@ RuntimeCallbacks make_callbacks(const std::vector<std::shared_ptr<PyCallback>>& 
     rc.down_enabled.push_back(!c->affect_neg.is_none());
   }
   for (const auto& c : cont) rc.interp_points = std::max(rc.interp_points, c->interp_points);
-  auto regs = std::make_shared<std::vector<double>>();
+  std::size_t nregs = 0;
   for (const auto& c : list)
-    if (c->condition) regs->resize(std::max(regs->size(), c->condition->num_registers()));
-  // value of callback c's condition at (u, t)
-  auto eval = [n, regs](const PyCallback& c, const double* u, const double* p, double t) -> double {
+    if (c->condition) nregs = std::max(nregs, c->condition->num_registers());
+  // value of callback c's condition at (u, t); the VM's registers are per thread (ensembles solve on several)
+  auto eval = [n, nregs](const PyCallback& c, const double* u, const double* p, double t) -> double {
     if (c.condition) {
+      static thread_local std::vector<double> regs;
+      if (regs.size() < nregs) regs.resize(nregs);
       double out = 0;
-      c.condition->run(u, p, t, &out, regs->data());
+      c.condition->run(u, p, t, &out, regs.data());
       return out;
     }
     py::gil_scoped_acquire gil;
@@ -283,6 +289,10 @@ PYBIND11_MODULE(_core, m) {
         return src;
       }, py::arg("f_symbol"), py::arg("jac_symbol"), py::arg("pjac_symbol") = "",
          "C source of f, its Jacobian's nonzeros and (with pjac_symbol) df/dp's nonzeros")
+      .def("kernel_functor", [](const PyModel& pm, const std::string& name) {
+        if (!pm.m->traced) throw py::value_error("kernel_functor: the model is not traced");
+        return std::string(kernel_prelude()) + "\n" + emit_kernel_functor(pm.fn.graph, pm.fn.outputs, name);
+      }, py::arg("name"), "C++ source of a SCIML_HD functor computing f on fixed-size states (GPU kernels)")
       .def("load_native", [](PyModel& pm, std::uintptr_t f, std::uintptr_t jac, std::uintptr_t pjac) {
         if (!pm.m->traced || !f || !jac) throw py::value_error("load_native: a traced model and two function addresses");
         if (pjac) pm.m->pjac.native.store(reinterpret_cast<NativeFn>(pjac), std::memory_order_release);
@@ -551,7 +561,7 @@ PYBIND11_MODULE(_core, m) {
     {
       RuntimeCallbacks rc = make_callbacks(callbacks, u.size());
       py::gil_scoped_release release;  // Python code (callbacks, an untraced f) takes the GIL back itself
-      sol = it->second(prob, mass ? &*mass : nullptr, o, rc);
+      sol = it->second.solve(prob, mass ? &*mass : nullptr, o, rc);
     }
     return sol;
   }, py::arg("model"), py::arg("alg"), py::arg("u0"), py::arg("t0"), py::arg("t1"), py::arg("p"),
@@ -559,6 +569,203 @@ PYBIND11_MODULE(_core, m) {
      py::arg("save_everystep"), py::arg("save_start"), py::arg("save_end"), py::arg("dense"), py::arg("tstops"),
      py::arg("dtmin"), py::arg("dtmax"), py::arg("maxiters"), py::arg("linsolve"), py::arg("allow_native"),
      py::arg("callbacks"), py::arg("mass_matrix") = py::none());
+
+  m.def("solve_ensemble", [](std::shared_ptr<PyModel> pm, const std::string& alg, const Array& u0s,
+                             const Array& params, long long trajectories, double t0, double t1, double reltol,
+                             py::object abstol, double dt, bool adaptive, py::object saveat,
+                             std::optional<bool> save_everystep, std::optional<bool> save_start,
+                             std::optional<bool> save_end, std::vector<double> tstops, double dtmin,
+                             std::optional<double> dtmax, long maxiters, const std::string& linsolve,
+                             bool allow_native, std::vector<std::shared_ptr<PyCallback>> callbacks,
+                             py::object mass_matrix, bool serial, unsigned threads, std::size_t chunk) {
+    const auto& reg = registry();
+    auto it = reg.find(alg);
+    if (it == reg.end()) throw py::value_error("alg: unknown method '" + alg + "'");
+    const std::size_t n = pm->m->n, np = pm->m->np;
+    if (u0s.ndim() != 2 || std::size_t(u0s.shape(1)) != n)
+      throw py::value_error("u0s: expected an array of shape (trajectories, " + std::to_string(n) + ")");
+    if (params.ndim() != 2 || std::size_t(params.shape(1)) != np)
+      throw py::value_error("params: expected an array of shape (trajectories, " + std::to_string(np) + ")");
+    if (u0s.shape(0) != params.shape(0))
+      throw py::value_error("u0s: " + std::to_string(u0s.shape(0)) + " rows, but params has " +
+                            std::to_string(params.shape(0)) + "; give one of each per trajectory");
+    const std::size_t rows = std::size_t(u0s.shape(0));
+    std::vector<std::vector<double>> uv(rows), pv(rows);
+    for (std::size_t i = 0; i < rows; ++i) {
+      uv[i].assign(u0s.data() + i * n, u0s.data() + (i + 1) * n);
+      pv[i].assign(params.data() + i * np, params.data() + (i + 1) * np);
+    }
+    SolveOptions o = make_options(reltol, abstol, dt, adaptive, saveat, save_everystep, save_start, save_end, false,
+                                  std::move(tstops), dtmin, dtmax, maxiters, linsolve, n);
+    std::optional<MassMatrix> mass;
+    if (!mass_matrix.is_none()) {
+      auto a = mass_matrix.cast<Array>();
+      if (a.ndim() != 2 || std::size_t(a.shape(0)) != n || std::size_t(a.shape(1)) != n)
+        throw py::value_error("mass_matrix: expected an n x n array for n = " + std::to_string(n) + " states");
+      mass = MassMatrix(Eigen::Index(n), Eigen::Index(n));
+      auto r = a.unchecked<2>();
+      for (py::ssize_t i = 0; i < py::ssize_t(n); ++i)
+        for (py::ssize_t j = 0; j < py::ssize_t(n); ++j) (*mass)(i, j) = r(i, j);
+    }
+    RuntimeFunction fn = make_runtime_function(ModelView::snapshot(pm->m, allow_native));
+    if (mass && !mass->isDiagonal()) fn.enabled = false;
+    std::vector<double> u0 = rows ? uv[0] : std::vector<double>(n, 0.0);
+    std::vector<double> p0 = rows ? pv[0] : std::vector<double>(np, 0.0);
+    RuntimeProblem prob(std::move(fn), u0, {t0, t1}, p0);
+    RuntimeEnsembleBackend backend{serial, threads, chunk};
+    RuntimeCallbacks rc = make_callbacks(callbacks, n);
+    RuntimeEnsembleSolution es;
+    try {
+      py::gil_scoped_release release;  // Python code (callbacks, an untraced f) takes the GIL back itself
+      es = it->second.ensemble(prob, mass ? &*mass : nullptr, std::move(uv), std::move(pv), trajectories, o, rc,
+                               backend);
+    } catch (const std::exception& e) {
+      // an exception raised by Python code (f, a callback) in a trajectory reaches the caller as it was raised,
+      // with a note naming the trajectory ("trajectory i: ..." from the ensemble solve)
+      try {
+        std::rethrow_if_nested(e);
+      } catch (py::error_already_set& inner) {
+        const std::string what = e.what();
+        const auto colon = what.find(':');
+        py::object value = inner.value();
+        if (value && py::hasattr(value, "add_note"))
+          value.attr("add_note")("raised in " + what.substr(0, colon) + " of the ensemble");
+        throw;
+      } catch (...) {
+      }
+      throw;
+    }
+    // pack: when every trajectory's times are a prefix of the longest successful one's (saveat, or the same
+    // adaptive steps), one (N, len(t), n) array with NaN after the points a failed trajectory did not reach (the
+    // point where a failed solve stopped, off those times, is kept apart in "extra"); else lists
+    const std::size_t N = es.u.size();
+    py::dict out;
+    std::size_t ref = N;
+    for (std::size_t i = 0; i < N; ++i)
+      if (successful_retcode(es.retcodes[i]) && (ref == N || es.u[i].t.size() > es.u[ref].t.size())) ref = i;
+    if (ref == N)
+      for (std::size_t i = 0; i < N; ++i)
+        if (ref == N || es.u[i].t.size() > es.u[ref].t.size()) ref = i;
+    auto is_prefix = [&](std::size_t i, std::size_t k) {
+      const auto& ti = es.u[i].t;
+      const auto& tr = es.u[ref].t;
+      return k <= tr.size() && std::equal(ti.begin(), ti.begin() + std::ptrdiff_t(k), tr.begin());
+    };
+    std::vector<std::size_t> kept(N, 0);
+    bool common = N > 0;
+    for (std::size_t i = 0; i < N && common; ++i) {
+      const std::size_t k = es.u[i].t.size();
+      if (is_prefix(i, k)) {
+        kept[i] = k;
+      } else if (!successful_retcode(es.retcodes[i]) && k > 0 && is_prefix(i, k - 1)) {
+        kept[i] = k - 1;
+      } else {
+        common = false;
+      }
+    }
+    py::array_t<long long> saved(static_cast<py::ssize_t>(N));
+    for (std::size_t i = 0; i < N; ++i) saved.mutable_data()[i] = (long long)(common ? kept[i] : es.u[i].t.size());
+    py::dict extra;
+    if (common) {
+      const auto& tr = es.u[ref].t;
+      const std::size_t nt = tr.size();
+      out["t"] = Array(py::ssize_t(nt), tr.data());
+      Array u({py::ssize_t(N), py::ssize_t(nt), py::ssize_t(n)});
+      double* w = u.mutable_data();
+      std::fill(w, w + N * nt * n, std::numeric_limits<double>::quiet_NaN());
+      for (std::size_t i = 0; i < N; ++i) {
+        const auto& x = es.u[i];
+        std::copy(x.u.begin(), x.u.begin() + std::ptrdiff_t(kept[i] * n), w + i * nt * n);
+        if (kept[i] < x.t.size())
+          extra[py::int_(i)] = py::make_tuple(x.t.back(), Array(py::ssize_t(n), x.u.data() + kept[i] * n));
+      }
+      out["u"] = u;
+    } else {
+      py::list ts, us;
+      for (std::size_t i = 0; i < N; ++i) {
+        const auto& x = es.u[i];
+        ts.append(Array(py::ssize_t(x.t.size()), x.t.data()));
+        Array ui({py::ssize_t(x.t.size()), py::ssize_t(n)});
+        std::copy(x.u.begin(), x.u.end(), ui.mutable_data());
+        us.append(ui);
+      }
+      out["t"] = ts;
+      out["u"] = us;
+    }
+    out["extra"] = extra;
+    out["saved"] = saved;
+    py::list retcodes;
+    for (auto r : es.retcodes) retcodes.append(retcode_name(r));
+    out["retcodes"] = retcodes;
+    out["messages"] = es.messages;
+    py::dict stats;
+    auto counter = [&](const char* name, auto get) {
+      py::array_t<long long> a(static_cast<py::ssize_t>(N));
+      for (std::size_t i = 0; i < N; ++i) a.mutable_data()[i] = (long long)get(es.stats[i]);
+      stats[name] = a;
+    };
+    counter("nf", [](const Stats& s) { return s.nf; });
+    counter("njac", [](const Stats& s) { return s.njac; });
+    counter("nsolve", [](const Stats& s) { return s.nsolve; });
+    counter("naccept", [](const Stats& s) { return s.naccept; });
+    counter("nreject", [](const Stats& s) { return s.nreject; });
+    counter("nsteps", [](const Stats& s) { return s.nsteps; });
+    out["stats"] = stats;
+    out["failures"] = es.failures;
+    out["elapsed"] = es.elapsed;
+    return out;
+  }, py::arg("model"), py::arg("alg"), py::arg("u0s"), py::arg("params"), py::arg("trajectories"), py::arg("t0"),
+     py::arg("t1"), py::arg("reltol"), py::arg("abstol"), py::arg("dt"), py::arg("adaptive"), py::arg("saveat"),
+     py::arg("save_everystep"), py::arg("save_start"), py::arg("save_end"), py::arg("tstops"), py::arg("dtmin"),
+     py::arg("dtmax"), py::arg("maxiters"), py::arg("linsolve"), py::arg("allow_native"), py::arg("callbacks"),
+     py::arg("mass_matrix"), py::arg("serial"), py::arg("threads"), py::arg("chunk"),
+     "trajectory i solves the model from u0s[i] with params[i] (sciml::ensemble_from_arrays), for i < trajectories, "
+     "on EnsembleSerial or EnsembleThreads{threads, chunk}");
+
+  // sciml::summarize over saved points: per trajectory its times and states (failed ones left out)
+  m.def("ensemble_summary", [](std::vector<Array> ts, std::vector<Array> us, std::vector<bool> success,
+                               std::vector<double> levels) {
+    struct Row {
+      std::vector<double> t;
+      std::vector<std::vector<double>> u;
+    };
+    if (ts.size() != us.size() || ts.size() != success.size())
+      throw py::value_error("ensemble_summary: one t, u and success flag per trajectory");
+    EnsembleSolution<Row> es;
+    es.u.resize(ts.size());
+    es.retcodes.resize(ts.size());
+    for (std::size_t i = 0; i < ts.size(); ++i) {
+      es.retcodes[i] = success[i] ? ReturnCode::Success : ReturnCode::Failure;
+      if (!success[i]) continue;
+      const Array& u = us[i];
+      if (u.ndim() != 2 || u.shape(0) != ts[i].size())
+        throw py::value_error("ensemble_summary: trajectory " + std::to_string(i) + ": u needs one row per time");
+      es.u[i].t.assign(ts[i].data(), ts[i].data() + ts[i].size());
+      const std::size_t n = std::size_t(u.shape(1));
+      for (py::ssize_t r = 0; r < u.shape(0); ++r) es.u[i].u.emplace_back(u.data() + r * n, u.data() + (r + 1) * n);
+    }
+    EnsembleSummary s = summarize(es, std::move(levels));
+    const std::size_t nt = s.mean.size(), n = nt ? s.mean[0].size() : 0;
+    auto matrix = [&](const std::vector<std::vector<double>>& x) {
+      Array a({py::ssize_t(nt), py::ssize_t(n)});
+      for (std::size_t i = 0; i < nt; ++i) std::copy(x[i].begin(), x[i].end(), a.mutable_data() + i * n);
+      return a;
+    };
+    py::dict d;
+    d["t"] = Array(py::ssize_t(s.t.size()), s.t.data());
+    d["levels"] = Array(py::ssize_t(s.levels.size()), s.levels.data());
+    d["trajectories"] = s.trajectories;
+    d["failures"] = s.failures;
+    d["mean"] = matrix(s.mean);
+    d["variance"] = matrix(s.variance);
+    Array q({py::ssize_t(s.levels.size()), py::ssize_t(nt), py::ssize_t(n)});
+    for (std::size_t j = 0; j < s.levels.size(); ++j)
+      for (std::size_t i = 0; i < nt; ++i)
+        std::copy(s.quantiles[j][i].begin(), s.quantiles[j][i].end(), q.mutable_data() + (j * nt + i) * n);
+    d["quantiles"] = q;
+    return d;
+  }, py::arg("t"), py::arg("u"), py::arg("success"), py::arg("levels"),
+     "sciml::summarize: mean, variance and quantiles over the successful trajectories per saved time");
 
   register_nn(m);
   register_optim(m);

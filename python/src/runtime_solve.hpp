@@ -1,6 +1,8 @@
 // Solving a run-time model with any method, chosen by name: a registry of solve functions (one per method,
 // filled by the methods_*.cpp files), run-time callbacks (continuous events with Python or traced conditions,
-// discrete ones) and a type-erased solution that keeps the method's dense output for sol(t).
+// discrete ones), a type-erased solution that keeps the method's dense output for sol(t), and the ensemble solve
+// of the same model over arrays of initial values and parameters (sciml::solve(ensemble, alg, backend, ...) from
+// include/sciml/ensemble, one entry per method in the same registry).
 #pragma once
 #include <cstddef>
 #include <functional>
@@ -9,6 +11,11 @@
 #include <string>
 #include <vector>
 #include <Eigen/Dense>
+#include <sciml/ensemble/ensemble_from_arrays.hpp>
+#include <sciml/ensemble/ensemble_serial.hpp>
+#include <sciml/ensemble/ensemble_solution.hpp>
+#include <sciml/ensemble/ensemble_threads.hpp>
+#include <sciml/ensemble/solve_ensemble.hpp>
 #include <sciml/ode.hpp>
 #include "runtime_model.hpp"
 
@@ -185,7 +192,41 @@ struct RuntimeSolutionOf : RuntimeSolution {
 using MassMatrix = Eigen::MatrixXd;
 using SolveFn = std::function<std::unique_ptr<RuntimeSolution>(const RuntimeProblem&, const MassMatrix*,
                                                                const SolveOptions&, const RuntimeCallbacks&)>;
-using Registry = std::map<std::string, SolveFn>;
+
+// What an ensemble keeps of one trajectory: its saved points (row-major u, one row of n per saved time).
+struct TrajectoryOutput {
+  std::vector<double> t, u;
+};
+using RuntimeEnsembleSolution = EnsembleSolution<TrajectoryOutput>;
+
+// EnsembleSerial or EnsembleThreads{threads, chunk}, chosen at run time (one instantiation per method).
+struct RuntimeEnsembleBackend {
+  static constexpr bool is_cpu_ensemble_backend = true;
+  bool serial = false;
+  unsigned threads = 0;
+  std::size_t chunk = 0;
+  template <class Kernel>
+  void run(std::size_t count, Kernel& kernel) const {
+    if (serial) {
+      EnsembleSerial{}.run(count, kernel);
+    } else {
+      EnsembleThreads{threads, chunk}.run(count, kernel);
+    }
+  }
+};
+
+// An ensemble solve by one method: trajectory i solves the problem with u0 = u0s[i] and p = params[i]
+// (ensemble_from_arrays), the first `trajectories` of them.
+using EnsembleFn = std::function<RuntimeEnsembleSolution(
+    const RuntimeProblem&, const MassMatrix*, std::vector<std::vector<double>> u0s,
+    std::vector<std::vector<double>> params, long long trajectories, const SolveOptions&, const RuntimeCallbacks&,
+    const RuntimeEnsembleBackend&)>;
+
+struct Method {
+  SolveFn solve;
+  EnsembleFn ensemble;
+};
+using Registry = std::map<std::string, Method>;
 
 template <class Alg>
 std::unique_ptr<RuntimeSolution> solve_runtime(const RuntimeProblem& prob, const MassMatrix* mass,
@@ -208,9 +249,41 @@ std::unique_ptr<RuntimeSolution> solve_runtime(const RuntimeProblem& prob, const
   return wrap(solve(prob, Alg{}, opts, detail::RuntimeCallbackSet(&cbs)));
 }
 
+// The ensemble through the C++ ensemble API; every trajectory's solve is the same instantiation solve_runtime
+// uses (same problem, method and callback types), so this adds only the ensemble's own code per method.
+template <class Alg>
+RuntimeEnsembleSolution solve_ensemble_runtime(const RuntimeProblem& prob, const MassMatrix* mass,
+                                               std::vector<std::vector<double>> u0s,
+                                               std::vector<std::vector<double>> params, long long trajectories,
+                                               const SolveOptions& opts, const RuntimeCallbacks& cbs,
+                                               const RuntimeEnsembleBackend& backend) {
+  auto keep_saved = [](auto&& sol, std::size_t) {
+    TrajectoryOutput o;
+    o.t.assign(sol.t.begin(), sol.t.end());
+    const std::size_t n = sol.u.empty() ? 0 : sol.u.front().size();
+    o.u.reserve(sol.u.size() * n);
+    for (const auto& x : sol.u) o.u.insert(o.u.end(), x.begin(), x.end());
+    return o;
+  };
+  auto run = [&](const auto& base) {
+    auto ens = with_output_func(ensemble_from_arrays(base, std::move(u0s), std::move(params)), keep_saved);
+    return solve(ens, Alg{}, backend, trajectories, opts, detail::RuntimeCallbackSet(&cbs));
+  };
+  if (mass) {
+    if constexpr (requires { Alg::step_type::supports_mass_matrix; }) {
+      return run(ODEProblem(with_mass_matrix(prob.f, *mass), prob.u0, prob.tspan, prob.p));
+    } else {
+      throw std::invalid_argument(std::string("mass_matrix: ") + Alg::name() +
+                                  " cannot solve M u' = f(u, p, t); use Rodas5P, Rodas4, Rosenbrock23, RadauIIA5 "
+                                  "or FBDF");
+    }
+  }
+  return run(prob);
+}
+
 template <class Alg>
 void add_method(Registry& r, const std::string& name) {
-  r[name] = &solve_runtime<Alg>;
+  r[name] = Method{&solve_runtime<Alg>, &solve_ensemble_runtime<Alg>};
 }
 
 // Filled by the methods_*.cpp translation units (split to keep each compile small).

@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 #include <cmath>
 #include <vector>
+#include <sciml/gpu/array_ensemble.cuh>
 #include <sciml/gpu/ensemble_gpu.hpp>
 #include <sciml/ensemble.hpp>
 #include <sciml/nn/mlp.hpp>
 #include <sciml/algorithm/erk/methods.hpp>
 #include <sciml/algorithm/rosenbrock/rosenbrock.hpp>
+#include <sciml/algorithm/rosenbrock/rosenbrock23.hpp>
+#include <sciml/algorithm/sdirk/sdirk.hpp>
 #include <sciml/core/svector.hpp>
 
 namespace {
@@ -59,8 +62,8 @@ TEST(GpuKernel, AdaptiveDoubleMatchesHost) {
   compare<double>(o, 1e-9);
 }
 
-TEST(GpuKernel, StiffRodas5PMatchesHost) {
-  if (!sciml::gpu_available()) GTEST_SKIP() << "no CUDA device here: the kernel body is tested on the CPU (test_kernel_body)";
+template <class Alg>
+void stiff_on_device(Alg alg) {
   const std::size_t N = 4096;
   std::vector<sciml::SVector<double, 3>> u0(N, sciml::SVector<double, 3>{1, 0, 0}), k(N);
   for (std::size_t i = 0; i < N; ++i) k[i] = {0.02 + 0.06 * double(i) / double(N - 1), 1e4, 3e7};
@@ -68,12 +71,19 @@ TEST(GpuKernel, StiffRodas5PMatchesHost) {
   sciml::SolveOptions o;
   o.reltol = 1e-6;
   o.abstol = 1e-10;
-  const auto g = sciml::solve_gpu_kernel(prob, sciml::Rodas5P{}, u0, k, o);
-  const auto h = sciml::run_kernel_on_host(prob, sciml::Rodas5P{}, u0, k, o);
+  const auto g = sciml::solve_gpu_kernel(prob, alg, u0, k, o);
+  const auto h = sciml::run_kernel_on_host(prob, alg, u0, k, o);
   ASSERT_EQ(g.failures(), 0u);
   for (std::size_t i = 0; i < N; ++i)
     for (std::size_t c = 0; c < 3; ++c)
       ASSERT_NEAR(g.value(i, 0, c), h.value(i, 0, c), 1e-8 * (1e-4 + std::abs(h.value(i, 0, c)))) << "trajectory " << i;
+}
+
+TEST(GpuKernel, StiffMethodsMatchHost) {
+  if (!sciml::gpu_available()) GTEST_SKIP() << "no CUDA device here: the kernel body is tested on the CPU (test_kernel_body)";
+  stiff_on_device(sciml::Rodas5P{});
+  stiff_on_device(sciml::Rosenbrock23{});
+  stiff_on_device(sciml::Kvaerno5{});
 }
 
 TEST(GpuKernel, EnsembleProblemOnTheDevice) {
@@ -126,4 +136,75 @@ TEST(GpuKernel, NeuralODEOnTheDevice) {
   ASSERT_EQ(g.failures(), 0u);
   for (std::size_t i = 0; i < thetas.size(); ++i)
     for (std::size_t c = 0; c < 2; ++c) ASSERT_NEAR(g.value(i, 0, c), h.value(i, 0, c), 1e-9 * (1 + std::abs(h.value(i, 0, c))));
+}
+
+// Callbacks on the device: SCIML_HD functors (lambdas need nvcc's --extended-lambda).
+struct Ball {
+  template <class U, class P, class T>
+  SCIML_HD U operator()(const U& u, const P&, T) const {
+    return U{u[1], -9.81};
+  }
+};
+struct Height {
+  template <class U, class T, class I>
+  SCIML_HD double operator()(const U& u, T, const I&) const {
+    return u[0];
+  }
+};
+struct Bounce {
+  template <class I>
+  SCIML_HD void operator()(I& integ) const {
+    integ.u[1] = -0.8 * integ.u[1];
+    integ.p[1] += 1;
+  }
+};
+struct ThreeBounces {
+  template <class U, class T, class I>
+  SCIML_HD bool operator()(const U&, T, const I& integ) const {
+    return integ.p[1] >= 3;
+  }
+};
+struct Stop {
+  template <class I>
+  SCIML_HD void operator()(I& integ) const {
+    integ.terminate();
+  }
+};
+
+TEST(GpuKernel, CallbacksMatchHost) {
+  if (!sciml::gpu_available()) GTEST_SKIP() << "no CUDA device here: the kernel body is tested on the CPU (test_kernel_body)";
+  const std::size_t N = 1000;
+  std::vector<sciml::SVector<double, 2>> u0(N), p(N, sciml::SVector<double, 2>{0.0, 0.0});
+  for (std::size_t i = 0; i < N; ++i) u0[i] = {1.0 + 9.0 * double(i) / double(N - 1), 0.0};
+  const sciml::ODEProblem prob(Ball{}, u0[0], {0.0, 6.0}, p[0]);
+  sciml::SolveOptions o;
+  o.reltol = 1e-9;
+  o.abstol = 1e-9;
+  const auto cb = sciml::kernel_callback_set(sciml::kernel_continuous_callback(Height{}, sciml::NoKernelAffect{}, Bounce{}),
+                                             sciml::kernel_discrete_callback(ThreeBounces{}, Stop{}));
+  const auto g = sciml::solve_gpu_kernel(prob, sciml::Tsit5{}, u0, p, o, 64, cb);
+  const auto h = sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, p, o, cb);
+  for (std::size_t i = 0; i < N; ++i) {
+    ASSERT_EQ(g.retcodes[i], h.retcodes[i]) << i;
+    ASSERT_EQ(g.stats[i].nevents, h.stats[i].nevents) << i;
+    ASSERT_NEAR(g.stats[i].t, h.stats[i].t, 1e-9) << i;
+    for (std::size_t c = 0; c < 2; ++c) ASSERT_NEAR(g.final_value(i, c), h.final_value(i, c), 1e-7) << i;
+  }
+}
+
+TEST(GpuKernel, ArrayFormMatchesHost) {
+  if (!sciml::gpu_available()) GTEST_SKIP() << "no CUDA device here: the array form is tested on the CPU (test_kernel_body)";
+  const std::size_t N = 4096;
+  std::vector<sciml::SVector<double, 3>> u0(N, sciml::SVector<double, 3>{1, 0, 0}), p(N);
+  for (std::size_t i = 0; i < N; ++i) p[i] = {10.0, 21.0 * double(i) / double(N - 1), 8.0 / 3.0};
+  const sciml::ODEProblem prob(Lorenz{}, u0[0], {0.0, 1.0}, p[0]);
+  sciml::SolveOptions o;
+  o.reltol = 1e-8;
+  o.abstol = 1e-8;
+  const auto [g, gs] = sciml::solve_gpu_array(prob, sciml::Tsit5{}, u0, p, o);
+  const auto [h, hs] = sciml::run_array_on_host(prob, sciml::Tsit5{}, u0, p, o);
+  ASSERT_EQ(gs.retcode, sciml::ReturnCode::Success);
+  EXPECT_NEAR(double(gs.naccept), double(hs.naccept), 2.0);  // the device's summation order may move one decision
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t c = 0; c < 3; ++c) ASSERT_NEAR(g[i][c], h[i][c], 1e-7 * (1 + std::abs(h[i][c])));
 }

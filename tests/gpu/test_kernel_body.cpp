@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <vector>
 #include <sciml/ensemble.hpp>
+#include <sciml/gpu/array_ensemble.hpp>
 #include <sciml/gpu/ensemble_gpu.hpp>
 #include <sciml/gpu/kernel_body.hpp>
 #include <sciml/ode.hpp>
@@ -88,8 +89,9 @@ TEST(KernelBody, SaveatThroughTheInterpolant) {
   check_against_solve<double>(sciml::RK4{}, o, 1e-13);    // Hermite interpolation
 }
 
-TEST(KernelBody, StiffRosenbrockEqualsSolve) {
-  // ROBER with k1 swept over [0.02, 0.08]: Rodas5P and Rodas4 (Jacobians by dual numbers, LU in registers)
+TEST(KernelBody, StiffMethodsEqualSolve) {
+  // ROBER with k1 swept over [0.02, 0.08]: Rodas5P, Rodas4, Rosenbrock23 (Jacobians by dual numbers, LU in
+  // registers) and Kvaerno5 (SDIRK: Newton iterations, J kept across steps)
   auto rober = [](const auto& u, const auto& k, auto) {
     using U = std::remove_cvref_t<decltype(u)>;
     return U{-k[0] * u[0] + k[1] * u[1] * u[2], k[0] * u[0] - k[1] * u[1] * u[2] - k[2] * u[1] * u[1],
@@ -117,6 +119,8 @@ TEST(KernelBody, StiffRosenbrockEqualsSolve) {
   };
   check(sciml::Rodas5P{});
   check(sciml::Rodas4{});
+  check(sciml::Rosenbrock23{});
+  check(sciml::Kvaerno5{});
 }
 
 TEST(KernelBody, FailingTrajectoryKeepsItsReturnCode) {
@@ -191,4 +195,76 @@ TEST(KernelBody, EnsembleBackendOnHostEqualsSerial) {
     return q;
   });
   EXPECT_THROW(sciml::solve(bad, sciml::Tsit5{}, host, 4, o), std::invalid_argument);
+}
+
+TEST(KernelBody, CallbacksEqualTheCpuOnes) {
+  // a bouncing ball: x'' = -9.81; at x = 0 (downwards) v <- -0.8 v; a discrete callback stops the solve once the
+  // ball has bounced 3 times (counted in p[1]). The same lambdas drive the CPU callbacks and the kernel's.
+  auto ball = [](const auto& u, const auto&, auto) { return sciml::SVector<double, 2>{u[1], -9.81}; };
+  auto cond = [](const auto& u, auto, const auto&) { return u[0]; };
+  auto bounce = [](auto& integ) {
+    integ.u[1] = -0.8 * integ.u[1];
+    integ.p[1] += 1;
+  };
+  auto three = [](const auto&, auto, const auto& integ) { return integ.p[1] >= 3; };
+  auto stop = [](auto& integ) { integ.terminate(); };
+  const std::vector<sciml::SVector<double, 2>> u0{{10.0, 0.0}, {5.0, 2.0}, {1.0, 0.0}};
+  const std::vector<sciml::SVector<double, 2>> p(3, sciml::SVector<double, 2>{0.0, 0.0});
+  auto prob = sciml::ODEProblem(ball, u0[0], {0.0, 6.0}, p[0]);
+  sciml::SolveOptions o;
+  o.reltol = 1e-9;
+  o.abstol = 1e-9;
+  o.saveat = sciml::SaveAt(0.5);
+  const auto kcb = sciml::kernel_callback_set(sciml::kernel_continuous_callback(cond, sciml::NoKernelAffect{}, bounce),
+                                              sciml::kernel_discrete_callback(three, stop));
+  const auto r = sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, p, o, kcb);
+  for (std::size_t i = 0; i < u0.size(); ++i) {
+    const auto ccb = sciml::CallbackSet(sciml::ContinuousCallback(cond, sciml::NoAffect{}, bounce),
+                                        sciml::DiscreteCallback(three, stop));
+    const auto sol = sciml::solve(sciml::ODEProblem(ball, u0[i], {0.0, 6.0}, p[i]), sciml::Tsit5{}, o, ccb);
+    EXPECT_EQ(r.retcodes[i], sol.retcode) << i;
+    EXPECT_EQ(r.stats[i].naccept, sol.stats.naccept) << i;
+    EXPECT_EQ(r.stats[i].nevents, sol.stats.nevents) << i;
+    EXPECT_NEAR(r.stats[i].t, sol.t.back(), 1e-12) << i;
+    for (std::size_t c = 0; c < 2; ++c) EXPECT_NEAR(r.final_value(i, c), sol.u.back()[c], 1e-10) << i;
+    for (int j = 0; j < r.stats[i].saved; ++j)
+      for (std::size_t c = 0; c < 2; ++c) EXPECT_NEAR(r.value(i, std::size_t(j), c), sol.u[std::size_t(j)][c], 1e-10) << i;
+  }
+  // the first ball (from 10 m) bounces three times within 6 s and is stopped: x stays >= 0 throughout
+  EXPECT_EQ(r.retcodes[0], sciml::ReturnCode::Terminated);
+  EXPECT_EQ(r.stats[0].nevents, 4);  // three bounces + the terminating discrete callback
+  // the first bounce of a ball dropped from 10 m: t = sqrt(2 * 10 / 9.81)
+  const double tb = std::sqrt(2 * 10 / 9.81);
+  EXPECT_NEAR(r.value(0, 2, 0), 10 - 9.81 / 2 * 1.0, 1e-8);  // t = 1.0 < tb: free fall
+  EXPECT_GT(tb, 1.0);
+}
+
+TEST(KernelBody, ArrayFormIsTheConcatenatedSystem) {
+  // EnsembleGPUArray's host twin: all trajectories with one step size and the error norm over all of them, i.e.
+  // `solve` of the concatenated system of N x 3 states
+  const std::size_t N = 12;
+  const auto ps = rho_sweep<double>(N);
+  std::vector<sciml::SVector<double, 3>> u0(N, sciml::SVector<double, 3>{1, 0, 0});
+  auto prob = sciml::ODEProblem(Lorenz{}, u0[0], {0.0, 1.0}, ps[0]);
+  sciml::SolveOptions o;
+  o.reltol = 1e-7;
+  o.abstol = 1e-7;
+  o.save_everystep = false;
+  o.save_start = false;
+  const auto [ua, st] = sciml::run_array_on_host(prob, sciml::Tsit5{}, u0, ps, o);
+  ASSERT_EQ(st.retcode, sciml::ReturnCode::Success);
+  auto big = [&](std::vector<double>& du, const std::vector<double>& u, const std::vector<double>&, double t) {
+    for (std::size_t m = 0; m < N; ++m) {
+      const sciml::SVector<double, 3> x{u[3 * m], u[3 * m + 1], u[3 * m + 2]};
+      const auto d = Lorenz{}(x, ps[m], t);
+      for (std::size_t c = 0; c < 3; ++c) du[3 * m + c] = d[c];
+    }
+  };
+  std::vector<double> U(3 * N, 0.0);
+  for (std::size_t m = 0; m < N; ++m) U[3 * m] = 1.0;
+  const auto sol = sciml::solve(sciml::ODEProblem(big, U, {0.0, 1.0}, std::vector<double>{}), sciml::Tsit5{}, o);
+  ASSERT_TRUE(sol.success());
+  EXPECT_EQ(st.naccept, sol.stats.naccept);
+  for (std::size_t m = 0; m < N; ++m)
+    for (std::size_t c = 0; c < 3; ++c) EXPECT_NEAR(ua[m][c], sol.u.back()[3 * m + c], 1e-10 * (1 + std::abs(ua[m][c])));
 }

@@ -31,12 +31,15 @@ def test_pip_install_into_venv(tmp_path):
     assert pip.returncode == 0, pip.stdout[-2000:] + pip.stderr[-2000:]
     check = subprocess.run([str(venv / "bin" / "python"), "-c",
                             "import sciml; p = sciml.ODEProblem(lambda u, p, t: [-u[0]], [1.0], (0, 1)); "
-                            "print(sciml.__file__); print(sciml.solve(p, reltol=1e-10, abstol=1e-12).u[-1][0])"],
+                            "print(sciml.__file__); print(sciml.solve(p, reltol=1e-10, abstol=1e-12).u[-1][0]); "
+                            "from sciml import _gpu; print(_gpu.include_dir())"],
                            env=env, capture_output=True, text=True, cwd=tmp_path)
     assert check.returncode == 0, check.stderr
-    where, value = check.stdout.split()
+    where, value, headers = check.stdout.split()
     assert str(venv) in where
     assert abs(float(value) - 0.36787944117144233) < 1e-8
+    # the C++ headers ship in the package, for the kernels EnsembleGPUKernel generates
+    assert str(venv) in headers and os.path.isfile(os.path.join(headers, "sciml", "gpu", "kernel_body.hpp"))
     for leftover in ("build", "sciml.egg-info"):
         shutil.rmtree(ROOT / "python" / leftover, ignore_errors=True)
 

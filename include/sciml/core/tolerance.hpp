@@ -23,7 +23,7 @@ namespace sciml::detail {
 // Square of the scaled RMS norm of an error estimate err of the step u -> unew (weights atol + reltol max(|u|,
 // |unew|)), for families that form the estimate inside the step.
 template <class State, class R>
-R error_norm_squared(const State& u, const State& unew, const State& err, const TolView<R>& tol) {
+SCIML_HD R error_norm_squared(const State& u, const State& unew, const State& err, const TolView<R>& tol) {
   using std::abs;
   const std::size_t n = state_size(u);
   R acc = 0;

@@ -56,9 +56,11 @@ struct EnsembleDistributed {
     int rank = 0, ranks = 1;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &ranks);
-    unsigned long long mine = count, lo = 0, hi = 0;
-    MPI_Allreduce(&mine, &lo, 1, MPI_UNSIGNED_LONG_LONG, MPI_MIN, comm);
-    MPI_Allreduce(&mine, &hi, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, comm);
+    // the largest count and the largest complement give the range of counts in one reduction
+    const unsigned long long mine[2] = {count, ~static_cast<unsigned long long>(count)};
+    unsigned long long most[2] = {0, 0};
+    MPI_Allreduce(mine, most, 2, MPI_UNSIGNED_LONG_LONG, MPI_MAX, comm);
+    const unsigned long long hi = most[0], lo = ~most[1];
     if (lo != hi)
       throw std::invalid_argument("trajectories: the ranks disagree on the batch (" + std::to_string(lo) + " to " +
                                   std::to_string(hi) + " trajectories); call solve with the same ensemble and "

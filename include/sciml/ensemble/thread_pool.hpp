@@ -5,6 +5,7 @@
 #pragma once
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -63,15 +64,16 @@ class ThreadPool {
                  std::clamp<std::size_t>(chunk, 1, n)};
       next_.store(0, std::memory_order_relaxed);
       error_ = nullptr;
-      active_ = static_cast<unsigned>(workers_.size());
-      ++generation_;
+      active_.store(static_cast<unsigned>(workers_.size()), std::memory_order_relaxed);
+      generation_.fetch_add(1, std::memory_order_release);
     }
     start_.notify_all();
     run(job_);
+    spin_until([this] { return active_.load(std::memory_order_acquire) == 0; });
     std::exception_ptr err;
     {
       std::unique_lock<std::mutex> lk(m_);
-      done_.wait(lk, [this] { return active_ == 0; });
+      done_.wait(lk, [this] { return active_.load(std::memory_order_acquire) == 0; });
       err = error_;
       error_ = nullptr;
     }
@@ -131,33 +133,55 @@ class ThreadPool {
     }
   }
 
+  // Spins for up to spin_us microseconds until done() holds (waking a sleeping thread takes tens of
+  // microseconds, which small ensembles solved in a loop would otherwise pay every time); false if it did not.
+  template <class Done>
+  static bool spin_until(Done&& done) {
+    constexpr double spin_us = 50;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (unsigned i = 1;; ++i) {
+      if (done()) return true;
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#elif defined(__aarch64__)
+      asm volatile("yield");
+#endif
+      if (i % 64 == 0 &&
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() > spin_us)
+        return false;
+    }
+  }
+
   void worker_loop() {
     busy() = true;
     std::uint64_t seen = 0;
     for (;;) {
+      spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; });
       Job job;
       {
         std::unique_lock<std::mutex> lk(m_);
-        start_.wait(lk, [&] { return stop_ || generation_ != seen; });
+        start_.wait(lk, [&] { return stop_ || generation_.load(std::memory_order_relaxed) != seen; });
         if (stop_) return;
-        seen = generation_;
+        seen = generation_.load(std::memory_order_relaxed);
         job = job_;
       }
       run(job);
-      std::lock_guard<std::mutex> lk(m_);
-      if (--active_ == 0) done_.notify_one();
+      if (active_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        std::lock_guard<std::mutex> lk(m_);  // the caller checks active_ under m_ before it sleeps
+        done_.notify_one();
+      }
     }
   }
 
   unsigned size_;
   std::vector<std::thread> workers_;
   std::mutex submit_;  // one loop at a time per pool
-  std::mutex m_;       // guards job_, generation_, active_, stop_, error_
+  std::mutex m_;       // guards job_, stop_, error_ and the sleeping on start_ / done_
   std::condition_variable start_, done_;
   Job job_;
   std::atomic<std::size_t> next_{0};
-  std::uint64_t generation_ = 0;
-  unsigned active_ = 0;
+  std::atomic<std::uint64_t> generation_{0};  // one more per loop; written under m_
+  std::atomic<unsigned> active_{0};           // workers still in the current loop
   bool stop_ = false;
   std::exception_ptr error_;
 };

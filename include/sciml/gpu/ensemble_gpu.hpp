@@ -31,9 +31,9 @@ struct EnsembleGPUKernel {
 
 namespace detail {
 
-template <class Ens, class Alg>
+template <class Ens, class Alg, class Callback>
 auto solve_gpu_ensemble(const Ens& ens, Alg alg, const EnsembleGPUKernel& backend, std::size_t n,
-                        const SolveOptions& opts) {
+                        const SolveOptions& opts, const Callback& cb) {
   static_assert(!Ens::has_reduction, "EnsembleGPUKernel: reductions are supported by the CPU backends only");
   using Prob = typename Ens::problem_type;
   using State = typename Prob::state_type;
@@ -58,10 +58,10 @@ auto solve_gpu_ensemble(const Ens& ens, Alg alg, const EnsembleGPUKernel& backen
   const ODEProblem<decltype(ens.prob.f), State, P> base(ens.prob.f, u0[0], ens.prob.tspan, p[0]);
   KernelEnsembleResult<typename Prob::time_type> r;
   if (backend.on_host) {
-    r = run_kernel_on_host(base, alg, u0, p, opts);
+    r = run_kernel_on_host(base, alg, u0, p, opts, cb);
   } else {
 #if defined(__CUDACC__)
-    r = solve_gpu_kernel(base, alg, u0, p, opts, backend.block_size);
+    r = solve_gpu_kernel(base, alg, u0, p, opts, backend.block_size, cb);
 #else
     throw std::runtime_error("EnsembleGPUKernel: this file was not compiled by nvcc, so it has no kernel; compile it "
                              "with nvcc (docs/gpu.md) or use EnsembleGPUKernel{.on_host = true}");
@@ -84,11 +84,19 @@ auto solve_gpu_ensemble(const Ens& ens, Alg alg, const EnsembleGPUKernel& backen
     sol.stats.naccept = st.naccept;
     sol.stats.nreject = st.nreject;
     sol.stats.nsteps = st.naccept + st.nreject;
+    sol.stats.nevents = st.nevents;
     for (int j = 0; j < st.saved; ++j) {
       sol.t.push_back(r.t[std::size_t(j)]);
       State x = u0[i];
       for (std::size_t c = 0; c < dim; ++c) x[c] = r.value(i, std::size_t(j), c);
       sol.u.push_back(x);
+    }
+    if (st.retcode == ReturnCode::Terminated && (sol.t.empty() || double(sol.t.back()) != st.t)) {
+      State x = u0[i];  // as on the CPU: a terminated solve ends with the state where it stopped
+      for (std::size_t c = 0; c < dim; ++c) x[c] = r.final_value(i, c);
+      sol.t.push_back(typename Prob::time_type(st.t));
+      sol.u.push_back(x);
+      sol.message = "terminated by a callback";
     }
     es.retcodes[i] = sol.retcode;
     es.messages[i] = sol.message;
@@ -101,20 +109,22 @@ auto solve_gpu_ensemble(const Ens& ens, Alg alg, const EnsembleGPUKernel& backen
 
 }  // namespace detail
 
-template <class Ens, class Alg>
+// cb: kernel callbacks (kernel_callbacks.hpp), run in every trajectory.
+template <class Ens, class Alg, class Callback = NoKernelCallback>
   requires is_ensemble_problem_v<Ens> && requires { typename Alg::step_type; }
 auto solve(const Ens& ensemble, Alg alg, const EnsembleGPUKernel& backend, long long trajectories,
-           const SolveOptions& opts = {}) {
+           const SolveOptions& opts = {}, const Callback& cb = {}) {
   return detail::solve_gpu_ensemble(ensemble, alg, backend, detail::check_trajectories(trajectories, ensemble.trajectories),
-                                    opts);
+                                    opts, cb);
 }
 
-template <class Ens, class Alg>
+template <class Ens, class Alg, class Callback = NoKernelCallback>
   requires is_ensemble_problem_v<Ens> && requires { typename Alg::step_type; }
-auto solve(const Ens& ensemble, Alg alg, const EnsembleGPUKernel& backend, const SolveOptions& opts = {}) {
+auto solve(const Ens& ensemble, Alg alg, const EnsembleGPUKernel& backend, const SolveOptions& opts = {},
+           const Callback& cb = {}) {
   if (ensemble.trajectories == 0)
     throw std::invalid_argument("trajectories: this ensemble was not built from arrays, so pass the number of trajectories");
-  return detail::solve_gpu_ensemble(ensemble, alg, backend, ensemble.trajectories, opts);
+  return detail::solve_gpu_ensemble(ensemble, alg, backend, ensemble.trajectories, opts, cb);
 }
 
 }  // namespace sciml

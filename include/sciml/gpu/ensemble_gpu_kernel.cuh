@@ -24,11 +24,11 @@ inline void cuda_check(cudaError_t e, const char* what) {
   if (e != cudaSuccess) throw std::runtime_error(std::string("EnsembleGPUKernel: ") + what + ": " + cudaGetErrorString(e));
 }
 
-template <class Alg, bool Inplace, class F, class State, class P, class T>
+template <class Alg, bool Inplace, class F, class State, class P, class T, class Callback>
 __global__ void ensemble_kernel(F f, const State* u0, const P* p, T t0, T t1, KernelOptions<T> o, const T* saveat,
-                                int nsave, T* out, TrajectoryStats* stats, std::size_t N) {
+                                int nsave, T* out, T* u_end, TrajectoryStats* stats, std::size_t N, Callback cb) {
   const std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i < N) kernel_body<Alg, Inplace>(i, N, f, u0, p, t0, t1, o, saveat, nsave, out, stats);
+  if (i < N) kernel_body<Alg, Inplace>(i, N, f, u0, p, t0, t1, o, saveat, nsave, out, u_end, stats, cb);
 }
 
 // Device memory freed on scope exit.
@@ -50,11 +50,12 @@ inline bool gpu_available() {
 }
 
 // Solve trajectory i from u0[i] with parameters p[i] over prob.tspan, one CUDA thread each. Saved: opts.saveat
-// (a list or a spacing), or the end point. Per-trajectory ReturnCodes; a failing trajectory stops alone.
-template <class Alg, class Prob, class State, class P>
+// (a list or a spacing), or the end point, and every trajectory's final state. Per-trajectory ReturnCodes; a
+// failing trajectory stops alone. cb: kernel callbacks (kernel_callbacks.hpp).
+template <class Alg, class Prob, class State, class P, class Callback = NoKernelCallback>
 KernelEnsembleResult<typename Prob::time_type> solve_gpu_kernel(const Prob& prob, Alg, const std::vector<State>& u0,
                                                                 const std::vector<P>& p, const SolveOptions& opts,
-                                                                int block_size = 64) {
+                                                                int block_size = 64, const Callback& cb = {}) {
   using T = typename Prob::time_type;
   static_assert(std::is_trivially_copyable_v<State> && std::is_trivially_copyable_v<P>,
                 "EnsembleGPUKernel: states and parameters must be fixed-size (SVector, std::array)");
@@ -74,7 +75,7 @@ KernelEnsembleResult<typename Prob::time_type> solve_gpu_kernel(const Prob& prob
   const std::size_t nout = r.t.size() * r.n * N;
   detail::DeviceArray<State> du0(N);
   detail::DeviceArray<P> dp(N);
-  detail::DeviceArray<T> dsave(r.t.size()), dout(nout);
+  detail::DeviceArray<T> dsave(r.t.size()), dout(nout), dend(r.n * N);
   detail::DeviceArray<TrajectoryStats> dstats(N);
   using detail::cuda_check;
   cuda_check(cudaMemcpy(du0.ptr, u0.data(), N * sizeof(State), cudaMemcpyHostToDevice), "copying u0");
@@ -83,13 +84,15 @@ KernelEnsembleResult<typename Prob::time_type> solve_gpu_kernel(const Prob& prob
   const unsigned blocks = unsigned((N + std::size_t(block_size) - 1) / std::size_t(block_size));
   const auto start = std::chrono::steady_clock::now();
   detail::ensemble_kernel<Alg, Prob::inplace><<<blocks, unsigned(block_size)>>>(
-      prob.f, du0.ptr, dp.ptr, t0, t1, o, dsave.ptr, int(r.t.size()), dout.ptr, dstats.ptr, N);
+      prob.f, du0.ptr, dp.ptr, t0, t1, o, dsave.ptr, int(r.t.size()), dout.ptr, dend.ptr, dstats.ptr, N, cb);
   cuda_check(cudaGetLastError(), "launching the kernel");
   cuda_check(cudaDeviceSynchronize(), "running the kernel");
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.u.resize(nout);
+  r.u_end.resize(r.n * N);
   r.stats.resize(N);
   cuda_check(cudaMemcpy(r.u.data(), dout.ptr, nout * sizeof(T), cudaMemcpyDeviceToHost), "copying the results");
+  cuda_check(cudaMemcpy(r.u_end.data(), dend.ptr, r.n * N * sizeof(T), cudaMemcpyDeviceToHost), "copying the final states");
   cuda_check(cudaMemcpy(r.stats.data(), dstats.ptr, N * sizeof(TrajectoryStats), cudaMemcpyDeviceToHost),
              "copying the return codes");
   r.retcodes.resize(N);

@@ -17,10 +17,12 @@ struct KernelEnsembleResult {
   std::size_t trajectories = 0, n = 0;
   std::vector<T> t;                  // the saved times (saveat, or tf alone)
   std::vector<T> u;                  // out[(j * n + c) * trajectories + i]
+  std::vector<T> u_end;              // the final state: u_end[c * trajectories + i] (at stats[i].t)
   std::vector<ReturnCode> retcodes;  // per trajectory
   std::vector<TrajectoryStats> stats;
   double seconds = 0;  // kernel (or host loop) time, transfers excluded
   T value(std::size_t i, std::size_t j, std::size_t c) const { return u[(j * n + c) * trajectories + i]; }
+  T final_value(std::size_t i, std::size_t c) const { return u_end[c * trajectories + i]; }
   std::size_t failures() const {
     std::size_t k = 0;
     for (auto r : retcodes) k += successful_retcode(r) ? 0 : 1;
@@ -30,14 +32,17 @@ struct KernelEnsembleResult {
 
 namespace detail {
 
-template <class Alg, bool Inplace, class F, class State, class P, class T>
+template <class Alg, bool Inplace, class F, class State, class P, class T, class Callback>
 SCIML_HD void kernel_body(std::size_t i, std::size_t N, const F& f, const State* u0, const P* p, T t0, T t1,
-                          const KernelOptions<T>& o, const T* saveat, int nsave, T* out, TrajectoryStats* stats) {
+                          const KernelOptions<T>& o, const T* saveat, int nsave, T* out, T* u_end,
+                          TrajectoryStats* stats, const Callback& cb) {
   const std::size_t n = state_size(u0[i]);
   auto save = [&](int j, const State& u) {
     for (std::size_t c = 0; c < n; ++c) out[(std::size_t(j) * n + c) * N + i] = u[c];
   };
-  stats[i] = solve_trajectory<Alg, Inplace>(f, u0[i], p[i], t0, t1, o, saveat, nsave, save);
+  State u = u0[i];
+  stats[i] = solve_trajectory<Alg, Inplace>(f, u, p[i], t0, t1, o, saveat, nsave, save, cb);
+  for (std::size_t c = 0; c < n; ++c) u_end[c * N + i] = u[c];
 }
 
 // The saved times of a kernel solve: saveat, or tf alone; checked against tspan.
@@ -68,9 +73,10 @@ std::vector<T> kernel_save_times(const SolveOptions& o, T t0, T t1) {
 }  // namespace detail
 
 // The kernel body over trajectories 0..N-1 on the host: what each GPU thread computes.
-template <class Alg, class Prob, class State, class P>
+template <class Alg, class Prob, class State, class P, class Callback = NoKernelCallback>
 KernelEnsembleResult<typename Prob::time_type> run_kernel_on_host(const Prob& prob, Alg, const std::vector<State>& u0,
-                                                                  const std::vector<P>& p, const SolveOptions& opts) {
+                                                                  const std::vector<P>& p, const SolveOptions& opts,
+                                                                  const Callback& cb = {}) {
   using T = typename Prob::time_type;
   if (u0.size() != p.size())
     throw std::invalid_argument("u0 / p: " + std::to_string(u0.size()) + " initial states for " +
@@ -83,10 +89,11 @@ KernelEnsembleResult<typename Prob::time_type> run_kernel_on_host(const Prob& pr
   r.n = state_size(u0[0]);
   r.t = detail::kernel_save_times<T>(opts, t0, t1);
   r.u.assign(r.t.size() * r.n * r.trajectories, T(0));
+  r.u_end.assign(r.n * r.trajectories, T(0));
   r.stats.resize(r.trajectories);
   for (std::size_t i = 0; i < r.trajectories; ++i)
     detail::kernel_body<Alg, Prob::inplace>(i, r.trajectories, prob.f, u0.data(), p.data(), t0, t1, o, r.t.data(),
-                                            int(r.t.size()), r.u.data(), r.stats.data());
+                                            int(r.t.size()), r.u.data(), r.u_end.data(), r.stats.data(), cb);
   r.retcodes.resize(r.trajectories);
   for (std::size_t i = 0; i < r.trajectories; ++i) r.retcodes[i] = r.stats[i].retcode;
   return r;

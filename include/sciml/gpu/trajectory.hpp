@@ -1,7 +1,7 @@
 // The whole solve of one trajectory in one function that a CUDA thread can run (SCIML_HD: no allocation, no
 // exceptions, fixed-size states): the step of the CPU integrator (the same Step::stages, error estimate,
-// controller and interpolant) of an explicit Runge-Kutta or Rosenbrock method (Jacobians by dual numbers, LU in
-// registers), over [t0, tf], writing the state at the `saveat` times through
+// controller and interpolant) of an explicit Runge-Kutta, Rosenbrock or SDIRK method (Jacobians by dual numbers,
+// LU in registers, SDIRK's Newton iterations), over [t0, tf], writing the state at the `saveat` times through
 // a callback. EnsembleGPUKernel's kernel calls it once per thread; on the host it is the kernel body the tests
 // compare with `solve`. Device-side options are plain data (KernelOptions), resolved on the host by
 // kernel_options<Alg>(SolveOptions).
@@ -11,6 +11,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include "../config.hpp"
 #include "../controller/initial_dt.hpp"
 #include "../controller/step_controller.hpp"
@@ -18,7 +19,9 @@
 #include "../core/state.hpp"
 #include "../core/tolerance.hpp"
 #include "../integrator/solve_options.hpp"
+#include "../callback/root_find.hpp"
 #include "../problem/ode_problem.hpp"
+#include "kernel_callbacks.hpp"
 
 namespace sciml {
 
@@ -37,7 +40,9 @@ struct KernelOptions {
 struct TrajectoryStats {
   ReturnCode retcode = ReturnCode::Default;
   long nf = 0, naccept = 0, nreject = 0;
+  long nevents = 0;
   int saved = 0;  // how many of the saveat times were reached (all of them on success)
+  double t = 0;   // where the solve ended
 };
 
 // SolveOptions -> KernelOptions for method Alg on scalars T. Options a kernel cannot honour (callbacks aside:
@@ -72,12 +77,14 @@ KernelOptions<T> kernel_options(const SolveOptions& o) {
   return k;
 }
 
-// Solve u' = f(u, p, t) from (t0, u) to tf with the explicit Runge-Kutta or Rosenbrock method Alg; save(j, u_j) receives the
-// state at saveat[j] (sorted in the direction of integration, inside [t0, tf]) in order. The step sequence is
-// the CPU integrator's for the same options, so the results agree with `solve` to rounding.
-template <class Alg, bool Inplace, class F, class State, class P, class T, class Save>
-SCIML_HD TrajectoryStats solve_trajectory(const F& f, State u, const P& p, T t0, T t1, const KernelOptions<T>& o,
-                                          const T* saveat, int nsave, Save&& save) {
+// Solve u' = f(u, p, t) from (t0, u) to tf with the explicit Runge-Kutta, Rosenbrock or SDIRK method Alg; save(j,
+// u_j) receives the state at saveat[j] (sorted in the direction of integration, inside [t0, tf]) in order; u ends
+// as the final state (at stats.t: tf, or where the solve stopped). cb: kernel callbacks (kernel_callbacks.hpp),
+// which may change u and p or terminate. The step sequence is the CPU integrator's for the same options and
+// callbacks, so the results agree with `solve` to rounding.
+template <class Alg, bool Inplace, class F, class State, class P, class T, class Save, class Callback = NoKernelCallback>
+SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1, const KernelOptions<T>& o,
+                                          const T* saveat, int nsave, Save&& save, const Callback& cb = {}) {
   using Step = typename Alg::step_type;
   using R = real_t<scalar_t<State>>;
   using std::abs;
@@ -100,6 +107,7 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State u, const P& p, T t0,
     st.saved = j + 1;
   };
   while (isave < nsave && saveat[isave] == t0) keep(isave++, u);
+  st.t = double(t0);
   if (t0 == t1) {
     st.retcode = ReturnCode::Success;
     return st;
@@ -117,7 +125,13 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State u, const P& p, T t0,
     dt = tdir * detail::initial_dt<Inplace>(f, p, u, t, tdir, k[0], Step::order, tol, dtmax, tmp, unew, st.nf);
   }
   long iters = 0;
-  int nan_rejects = 0;
+  int nan_rejects = 0, newton_fails = 0;
+  bool k0_stale = false, nudge = false;
+  T g_prev = 0;  // the continuous callback's condition at the current point
+  if constexpr (Callback::has_continuous) {
+    KernelIntegratorView<State, P, T> view0{u, t, p};
+    g_prev = T(detail::continuous_of(cb).condition(u, t, view0));
+  }
   for (;;) {
     if (iters >= o.maxiters) {
       st.retcode = ReturnCode::MaxIters;
@@ -132,12 +146,31 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State u, const P& p, T t0,
       hit = true;
     }
     st.nf += Step::template stages<Inplace>(f, p, u, t, h, k, tmp, unew, cache);
+    bool newton_failed = false;  // implicit stages (SDIRK): the Newton iteration did not converge
+    if constexpr (requires { cache.newton_failed; }) newton_failed = cache.newton_failed;
+    if (newton_failed && !o.adaptive) {
+      st.retcode = ReturnCode::ConvergenceFailure;
+      return st;
+    }
     R factor = 1;
     if (o.adaptive) {
-      const R EEst = Step::error_squared(u, unew, k, h, tol);
+      R EEst;
+      if (newton_failed) {
+        EEst = R(NAN);
+      } else if constexpr (requires { Step::error_squared(u, unew, k, h, tol, cache); }) {
+        EEst = Step::error_squared(u, unew, k, h, tol, cache);
+      } else {
+        EEst = Step::error_squared(u, unew, k, h, tol);
+      }
       if (!(EEst <= R(1))) {
         ++st.nreject;
-        if (EEst != EEst) {
+        if (newton_failed) {  // halve the step, as the CPU integrator does
+          factor = R(0.5);
+          if (++newton_fails > 60) {
+            st.retcode = ReturnCode::ConvergenceFailure;
+            return st;
+          }
+        } else if (EEst != EEst) {
           factor = R(0.25);
           if (++nan_rejects > 30) {
             st.retcode = ReturnCode::Unstable;
@@ -153,34 +186,24 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State u, const P& p, T t0,
                                 ? o.dtmin
                                 : T(4) * std::numeric_limits<T>::epsilon() * abs(t);
         if (abs(dt) < dtmin_eff) {
-          st.retcode = ReturnCode::DtLessThanMin;
+          st.retcode = newton_failed ? ReturnCode::ConvergenceFailure : ReturnCode::DtLessThanMin;
           return st;
         }
         continue;
       }
       nan_rejects = 0;
+      newton_fails = 0;
       factor = ctrl.propose(EEst);
       ctrl.accept(EEst);
     }
     const T tnew = hit ? t1 : t + h;
     st.nf += Step::template new_point<Inplace>(f, p, unew, tnew, k);
     ++st.naccept;
-    // saveat times in (t, tnew]: the step's end point itself, or its interpolant
-    bool extra_done = false;
-    for (; isave < nsave && tdir * (saveat[isave] - tnew) <= 0; ++isave) {
-      if (saveat[isave] == tnew) {
-        keep(isave, unew);
-      } else {
-        if constexpr (TOT > S) {
-          if (!extra_done) st.nf += Step::template extra_stages<Inplace>(f, p, u, t, h, k, tmp);
-          extra_done = true;
-        }
-        Step::interpolate(tmp, u, k, h, (saveat[isave] - t) / h);
-        keep(isave, tmp);
-      }
-    }
+    const State uprev = u;
+    const T tprev = t;
     u = unew;
     t = tnew;
+    st.t = double(t);
     if (!all_finite(u)) {
       st.retcode = ReturnCode::Unstable;
       return st;
@@ -190,11 +213,112 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State u, const P& p, T t0,
       if (abs(next) > dtmax) next = tdir * dtmax;
       dt = (hit && abs(next) < abs(dt)) ? dt : next;
     }
+    // the step's interpolant (interpolation-only stages made at the first use)
+    bool extra_done = false;
+    auto interp = [&](T tq, State& out) {
+      if constexpr (TOT > S) {
+        if (!extra_done) st.nf += Step::template extra_stages<Inplace>(f, p, uprev, tprev, h, k, tmp);
+        extra_done = true;
+      }
+      Step::interpolate(out, uprev, k, h, (tq - tprev) / h);
+    };
+    KernelIntegratorView<State, P, T> view{u, t, p};
+    // a continuous event in (tprev, t]: cut the step there
+    bool fired = false, fired_up = true;
+    R event_scale = 0;
+    if constexpr (Callback::has_continuous) {
+      const auto& cc = detail::continuous_of(cb);
+      auto g = [&](T tq) -> T {
+        if (tq == t) return T(cc.condition(u, t, view));
+        interp(tq, tmp);
+        return T(cc.condition(tmp, tq, view));
+      };
+      T last = g_prev, tstart = tprev;
+      if (nudge) {
+        tstart = tprev + (t - tprev) / T(100);
+        last = g(tstart);
+        nudge = false;
+      }
+      T ta = tstart;
+      for (int jp = 1; jp <= cc.interp_points; ++jp) {
+        const T tb = jp == cc.interp_points ? t : tstart + (t - tstart) * T(jp) / T(cc.interp_points);
+        const T gb = g(tb);
+        if (last != 0 && (last < 0 ? gb >= 0 : gb <= 0)) {
+          const bool up = last < 0;
+          const bool on = up ? !std::is_same_v<std::remove_cvref_t<decltype(cc.affect)>, NoKernelAffect>
+                             : !std::is_same_v<std::remove_cvref_t<decltype(cc.affect_neg)>, NoKernelAffect>;
+          if (on) {
+            const T te = gb != 0 ? detail::find_root_after_crossing(g, ta, tb, last, gb) : tb;
+            event_scale = R(abs(g_prev) > abs(gb) ? abs(g_prev) : abs(gb));
+            if (te != t) {
+              interp(te, tmp);
+              u = tmp;
+              t = te;
+              view.t = te;
+              st.t = double(te);
+            }
+            fired = true;
+            fired_up = up;
+            break;
+          }
+        }
+        if (gb != 0) last = gb;
+        ta = tb;
+      }
+    }
+    // saveat times in (tprev, t]: the step's end point itself, or its interpolant
+    for (; isave < nsave && tdir * (saveat[isave] - t) <= 0; ++isave) {
+      if (saveat[isave] == t) {
+        keep(isave, u);
+      } else {
+        interp(saveat[isave], tmp);
+        keep(isave, tmp);
+      }
+    }
+    if constexpr (Callback::has_continuous) {
+      const auto& cc = detail::continuous_of(cb);
+      if (fired) {
+        if (fired_up) {
+          detail::apply_kernel_affect(cc.affect, view);
+        } else {
+          detail::apply_kernel_affect(cc.affect_neg, view);
+        }
+        ++st.nevents;
+        k0_stale = true;
+        g_prev = T(cc.condition(u, t, view));
+        if (R(abs(g_prev)) <= R(cc.abstol) + R(1e-9) * event_scale) nudge = true;
+      } else {
+        g_prev = T(cc.condition(u, t, view));
+      }
+    }
+    if constexpr (Callback::has_discrete) {
+      const auto& dc = detail::discrete_of(cb);
+      if (dc.condition(u, t, view)) {
+        dc.affect(view);
+        ++st.nevents;
+        k0_stale = true;
+        if constexpr (Callback::has_continuous) g_prev = T(detail::continuous_of(cb).condition(u, t, view));
+      }
+    }
+    if (view.terminated) {
+      st.retcode = ReturnCode::Terminated;
+      return st;
+    }
     if (t == t1) {
       st.retcode = ReturnCode::Success;
       return st;
     }
-    k[0] = k[S - 1];
+    if (k0_stale) {  // something changed u (or p): f afresh at the new point
+      detail::eval_rhs<Inplace>(f, k[0], u, p, t);
+      ++st.nf;
+      k0_stale = false;
+      if (!all_finite(k[0])) {
+        st.retcode = ReturnCode::Unstable;
+        return st;
+      }
+    } else {
+      k[0] = k[S - 1];
+    }
   }
 }
 

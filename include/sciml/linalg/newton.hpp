@@ -30,7 +30,7 @@ struct NewtonSettings {
 
 // Scaled RMS norm of dz with weights atol_i + reltol |y_i|.
 template <class State, class Tol>
-auto scaled_norm(const State& dz, const State& y, const Tol& tol) {
+SCIML_HD auto scaled_norm(const State& dz, const State& y, const Tol& tol) {
   using std::abs;
   using std::sqrt;
   using R = real_t<scalar_t<State>>;
@@ -51,13 +51,13 @@ struct NewtonMonitor {
   R kappa, ndz_prev = 0, theta_max = 0;
   int maxiter;
   template <class Tol>
-  NewtonMonitor(R& eta_, const NewtonSettings<R>& set, const Tol& tol) : eta(eta_), maxiter(set.maxiter) {
+  SCIML_HD NewtonMonitor(R& eta_, const NewtonSettings<R>& set, const Tol& tol) : eta(eta_), maxiter(set.maxiter) {
     using std::pow;
     // corrections below about 10 roundoffs of y cannot shrink further (Hairer's lower bound on fnewt)
     kappa = std::max(set.kappa, R(10) * std::numeric_limits<R>::epsilon() / tol.reltol);
     eta = pow(std::max(eta, std::numeric_limits<R>::epsilon()), R(0.8));
   }
-  Verdict check(int it, R ndz) {
+  SCIML_HD Verdict check(int it, R ndz) {
     using std::isfinite;
     using std::pow;
     if (!isfinite(ndz)) return fail();
@@ -76,7 +76,7 @@ struct NewtonMonitor {
     ndz_prev = ndz;
     return Continue;
   }
-  Verdict fail() {
+  SCIML_HD Verdict fail() {
     eta = R(1);
     return Failed;
   }
@@ -96,16 +96,16 @@ struct NewtonCache : IterationMatrix<State>, NewtonCounters {
   double t_jac = NAN;          // where J was last computed
   bool need_jac = true;        // refresh J at the next step
   bool newton_failed = false;  // the last step attempt failed in Newton (the integrator halves h)
-  void init(const State& u) {
+  SCIML_HD void init(const State& u) {
     IterationMatrix<State>::init(u);
     need_jac = true;
     key_factored = 0;
   }
-  bool jac_is_current(double t) const { return t == t_jac; }
-  void restart() { need_jac = true; }  // J is stale (e.g. after a stretch of steps by another method)
+  SCIML_HD bool jac_is_current(double t) const { return t == t_jac; }
+  SCIML_HD void restart() { need_jac = true; }  // J is stale (e.g. after a stretch of steps by another method)
   // J at (t, u) if needed (or, with `force`, if it is from an earlier point), then factor() if J or key changed.
   template <bool Inplace, class F, class P, class T, class Factor>
-  bool prepare(const F& f, const P& p, const State& u, T t, R key, bool force, Factor&& factor) {
+  SCIML_HD bool prepare(const F& f, const P& p, const State& u, T t, R key, bool force, Factor&& factor) {
     if constexpr (requires { this->krylov; }) {
       if (this->krylov) this->template bind<Inplace>(f, p);
     }
@@ -130,7 +130,7 @@ struct NewtonCache : IterationMatrix<State>, NewtonCounters {
 // by 2 / (1 + gh / gh'), as CVODE does. Work: y (= base + z), fz, dz. nf counts f calls. Returns whether it
 // converged; theta_max gets the slowest contraction seen.
 template <bool Inplace, class F, class P, class State, class T, class R, class Cache>
-bool newton_stage(const F& f, const P& p, T t, const State& base, State& z, R gh, Cache& c, State& y, State& fz,
+SCIML_HD bool newton_stage(const F& f, const P& p, T t, const State& base, State& z, R gh, Cache& c, State& y, State& fz,
                   State& dz, R& theta_max, int& nf) {
   const std::size_t n = state_size(z);
   NewtonMonitor<R> mon(c.eta, c.settings, c.tol);

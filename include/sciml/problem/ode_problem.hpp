@@ -54,6 +54,9 @@ ODEProblem(F, U, typename detail::tspan_arg<U>::type, P) -> ODEProblem<F, state_
 
 namespace detail {
 // du = f(u, p, t) for either form of f.
+#if defined(__CUDACC__)
+#pragma nv_exec_check_disable  // host-only right-hand sides (std::vector states) reach it on the host only
+#endif
 template <bool Inplace, class F, class State, class P, class T>
 SCIML_HD SCIML_INLINE void eval_rhs(const F& f, State& du, const State& u, const P& p, T t) {
   if constexpr (Inplace) {

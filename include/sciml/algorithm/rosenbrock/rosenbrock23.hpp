@@ -28,7 +28,7 @@ struct Rosenbrock23Step {
   static constexpr double e32 = 7.4142135623730950488016887242097;  // 6 + sqrt 2
 
   template <bool Inplace, class F, class P, class State, class K, class T, class Cache>
-  SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp,
+  SCIML_HD SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp,
                                   State& unew, Cache& c) {
     using R = real_t<scalar_t<State>>;
     const std::size_t N = state_size(u);
@@ -68,17 +68,17 @@ struct Rosenbrock23Step {
   }
 
   template <bool Inplace, class F, class P, class State, class K, class T>
-  static int new_point(const F&, const P&, const State&, T, K&) {
+  SCIML_HD static int new_point(const F&, const P&, const State&, T, K&) {
     return 0;  // f at the new point was needed by the third stage
   }
   template <bool Inplace, class F, class P, class State, class K, class T>
-  static int extra_stages(const F&, const P&, const State&, T, T, K&, State&) {
+  SCIML_HD static int extra_stages(const F&, const P&, const State&, T, T, K&, State&) {
     return 0;
   }
 
   // Square of the scaled RMS norm of h/6 (k1 - 2 k2 + k3).
   template <class State, class K, class T, class R>
-  static R error_squared(const State& u, const State& unew, const K& k, T h, const TolView<R>& tol) {
+  SCIML_HD static R error_squared(const State& u, const State& unew, const K& k, T h, const TolView<R>& tol) {
     using std::abs;
     const std::size_t n = state_size(u);
     R acc = 0;

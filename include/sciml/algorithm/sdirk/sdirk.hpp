@@ -31,7 +31,7 @@ namespace detail {
 template <class State>
 struct SDIRKCache : NewtonCache<State> {
   State z, y, fz, dz, err;
-  void init(const State& u) {
+  SCIML_HD void init(const State& u) {
     NewtonCache<State>::init(u);
     // large systems keep W while h gamma changes by < 30% (as CVODE); small ones refactor, which is cheaper
     // than the extra Newton iterations a stale W costs
@@ -57,9 +57,14 @@ struct SDIRKStep {
   static constexpr int first_implicit = Tab::explicit_first ? 1 : 0;
 
   template <bool Inplace, class F, class P, class State, class K, class T, class Cache>
-  SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp,
-                                  State& unew, Cache& c) {
+  SCIML_HD SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp,
+                                           State& unew, Cache& c) {
     using R = real_t<scalar_t<State>>;
+    // local copies of the tableau: a device may not index a class's static arrays
+    constexpr auto a = Tab::a;
+    constexpr auto cc = Tab::c;
+    constexpr auto b = Tab::b;
+    constexpr auto btilde = Tab::btilde;
     const std::size_t N = state_size(u);
     const R hr = R(h), gh = R(Tab::gamma) * hr;
     int nf = 0;
@@ -72,12 +77,12 @@ struct SDIRKStep {
       for (int i = first_implicit; i < s && ok; ++i) {
         for (std::size_t m = 0; m < N; ++m) {
           scalar_t<State> acc = u[m];
-          for (int j = 0; j < i; ++j) acc += R(Tab::a[tri(i) + j]) * hr * k[off + j][m];
+          for (int j = 0; j < i; ++j) acc += R(a[std::size_t(tri(i) + j)]) * hr * k[off + j][m];
           tmp[m] = acc;
         }
         const State& prev = k[i == 0 ? 0 : off + i - 1];  // guess: F_i = F_{i-1}
         for (std::size_t m = 0; m < N; ++m) c.z[m] = gh * prev[m];
-        ok = newton_stage<Inplace>(f, p, t + T(Tab::c[i]) * h, tmp, c.z, gh, c, c.y, c.fz, c.dz, theta_max, nf);
+        ok = newton_stage<Inplace>(f, p, t + T(cc[std::size_t(i)]) * h, tmp, c.z, gh, c, c.y, c.fz, c.dz, theta_max, nf);
         for (std::size_t m = 0; m < N; ++m) k[off + i][m] = c.z[m] / gh;
         if (i == s - 1 && sa)
           for (std::size_t m = 0; m < N; ++m) unew[m] = tmp[m] + c.z[m];
@@ -89,7 +94,7 @@ struct SDIRKStep {
       if constexpr (!sa) {
         for (std::size_t m = 0; m < N; ++m) {
           scalar_t<State> acc = u[m];
-          for (int i = 0; i < s; ++i) acc += R(Tab::b[i]) * hr * k[off + i][m];
+          for (int i = 0; i < s; ++i) acc += R(b[std::size_t(i)]) * hr * k[off + i][m];
           unew[m] = acc;
         }
       }
@@ -97,7 +102,7 @@ struct SDIRKStep {
       for (std::size_t m = 0; m < N; ++m) {
         scalar_t<State> e = scalar_t<State>(R(0));
         for (int i = 0; i < s; ++i)
-          if (Tab::btilde[i] != 0.0) e += R(Tab::btilde[i]) * hr * k[off + i][m];
+          if (btilde[std::size_t(i)] != 0.0) e += R(btilde[std::size_t(i)]) * hr * k[off + i][m];
         c.fz[m] = e;
       }
       c.solve(c.fz, c.err);
@@ -110,7 +115,7 @@ struct SDIRKStep {
   }
 
   template <bool Inplace, class F, class P, class State, class K, class T>
-  static int new_point(const F& f, const P& p, const State& unew, T t_new, K& k) {
+  SCIML_HD static int new_point(const F& f, const P& p, const State& unew, T t_new, K& k) {
     if constexpr (sa) {
       return 0;  // the last stage is f at the new point
     } else {
@@ -119,12 +124,12 @@ struct SDIRKStep {
     }
   }
   template <bool Inplace, class F, class P, class State, class K, class T>
-  static int extra_stages(const F&, const P&, const State&, T, T, K&, State&) {
+  SCIML_HD static int extra_stages(const F&, const P&, const State&, T, T, K&, State&) {
     return 0;
   }
 
   template <class State, class K, class T, class R, class Cache>
-  static R error_squared(const State& u, const State& unew, const K&, T, const TolView<R>& tol, const Cache& c) {
+  SCIML_HD static R error_squared(const State& u, const State& unew, const K&, T, const TolView<R>& tol, const Cache& c) {
     return error_norm_squared(u, unew, c.err, tol);
   }
 
@@ -137,10 +142,11 @@ struct SDIRKStep {
     const R th = R(theta), hr = R(h);
     if constexpr (Tab::interp_degree > 0) {
       constexpr int D = Tab::interp_degree;
+      constexpr auto bi = Tab::bi;
       R w[s];
       for (int i = 0; i < s; ++i) {
         R acc = 0;
-        for (int r = D - 1; r >= 0; --r) acc = acc * th + R(Tab::bi[r * s + i]);
+        for (int r = D - 1; r >= 0; --r) acc = acc * th + R(bi[std::size_t(r * s + i)]);
         w[i] = acc * th;
       }
       for (std::size_t m = 0; m < n; ++m) {
@@ -151,7 +157,8 @@ struct SDIRKStep {
     } else {
       for (std::size_t m = 0; m < n; ++m) {  // out = u1
         S_ acc = u0[m];
-        for (int i = 0; i < s; ++i) acc += R(Tab::b[i]) * hr * k[off + i][m];
+        constexpr auto b = Tab::b;
+        for (int i = 0; i < s; ++i) acc += R(b[std::size_t(i)]) * hr * k[off + i][m];
         out[m] = acc;
       }
       hermite_in_place(out, u0, k[0], k[S - 1], h, theta);
