@@ -17,6 +17,7 @@
 #include <vector>
 #include "../algorithm/erk/explicit_rk.hpp"
 #include "../controller/initial_dt.hpp"
+#include "../controller/step_judge.hpp"
 #include "kernel_body.hpp"
 
 namespace sciml {
@@ -159,7 +160,7 @@ TrajectoryStats array_solve(Mem& mem, const F& f, std::size_t n, T t0, T t1, con
   const T tdir = t1 >= t0 ? T(1) : T(-1);
   const T span = std::abs(t1 - t0);
   const T dtmax = o.dtmax < span ? o.dtmax : span;
-  ControllerState<R> ctrl = o.controller;
+  StepJudge<R> judge{o.controller};
   T t = t0;
   st.t = double(t0);
   if (t0 == t1) {
@@ -169,7 +170,6 @@ TrajectoryStats array_solve(Mem& mem, const F& f, std::size_t n, T t0, T t1, con
   mem.each(ArrayRhs<Inplace, F, State, P, T>{f, mem.p, mem.u, mem.k, t});  // k_0 = f(t0, u0)
   st.nf += 1;
   long iters = 0;
-  int nan_rejects = 0;
   for (;;) {
     if (iters >= o.maxiters) {
       st.retcode = ReturnCode::MaxIters;
@@ -177,12 +177,7 @@ TrajectoryStats array_solve(Mem& mem, const F& f, std::size_t n, T t0, T t1, con
     }
     ++iters;
     T h = dt;
-    bool hit = false;
-    const T at = std::abs(t) > std::abs(t1) ? std::abs(t) : std::abs(t1);
-    if (tdir * (t + h - t1) >= -T(100) * std::numeric_limits<T>::epsilon() * at) {
-      h = t1 - t;
-      hit = true;
-    }
+    const bool hit = clip_step(t, h, t1, tdir);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (mem.each(ArrayStage<Alg, int(I) + 1, Inplace, F, State, P, T>{f, mem.p, mem.u, mem.k, mem.unew, N, t, h}), ...);
     }(std::make_index_sequence<std::size_t(S - 1)>{});
@@ -191,30 +186,20 @@ TrajectoryStats array_solve(Mem& mem, const F& f, std::size_t n, T t0, T t1, con
     if (o.adaptive) {
       mem.each(ArrayError<Alg, State, T, R>{mem.u, mem.unew, mem.k, mem.err, N, h, tol});
       const R EEst = mem.sum_err() / R(N * n);
-      if (!(EEst <= R(1))) {
+      const auto v = judge.judge(EEst, factor);
+      if (v == StepJudge<R>::Unstable) {
+        st.retcode = ReturnCode::Unstable;
+        return st;
+      }
+      if (v == StepJudge<R>::Reject) {
         ++st.nreject;
-        if (EEst != EEst) {
-          factor = R(0.25);
-          if (++nan_rejects > 30) {
-            st.retcode = ReturnCode::Unstable;
-            return st;
-          }
-        } else {
-          nan_rejects = 0;
-          ctrl.propose(EEst);
-          factor = ctrl.reject_factor(EEst);
-        }
         dt = h * T(factor);
-        const T tiny = T(4) * std::numeric_limits<T>::epsilon() * std::abs(t);
-        if (std::abs(dt) < (o.dtmin > tiny ? o.dtmin : tiny)) {
+        if (std::abs(dt) < min_step(o.dtmin, t)) {
           st.retcode = ReturnCode::DtLessThanMin;
           return st;
         }
         continue;
       }
-      nan_rejects = 0;
-      factor = ctrl.propose(EEst);
-      ctrl.accept(EEst);
     }
     const T tnew = hit ? t1 : t + h;
     if constexpr (!Step::fsal_error) {
@@ -226,11 +211,7 @@ TrajectoryStats array_solve(Mem& mem, const F& f, std::size_t n, T t0, T t1, con
     mem.fsal(S);  // k_0 of the next step
     t = tnew;
     st.t = double(t);
-    if (o.adaptive) {
-      T next = h * T(factor);
-      if (std::abs(next) > dtmax) next = tdir * dtmax;
-      dt = (hit && std::abs(next) < std::abs(dt)) ? dt : next;
-    }
+    if (o.adaptive) dt = next_step(h, factor, dtmax, tdir, hit, dt);
     if (t == t1) {
       st.retcode = ReturnCode::Success;
       return st;

@@ -15,6 +15,7 @@
 #include "../config.hpp"
 #include "../controller/initial_dt.hpp"
 #include "../controller/step_controller.hpp"
+#include "../controller/step_judge.hpp"
 #include "../core/return_code.hpp"
 #include "../core/state.hpp"
 #include "../core/tolerance.hpp"
@@ -94,7 +95,7 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
   const T tdir = t1 >= t0 ? T(1) : T(-1);
   const T span = abs(t1 - t0);
   const T dtmax = o.dtmax < span ? o.dtmax : span;
-  detail::ControllerState<R> ctrl = o.controller;
+  detail::StepJudge<R> judge{o.controller};
   typename Step::template cache_type<State> cache;
   if constexpr (requires { cache.tol; }) cache.tol = tol;
   cache.init(u);
@@ -125,7 +126,7 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
     dt = tdir * detail::initial_dt<Inplace>(f, p, u, t, tdir, k[0], Step::order, tol, dtmax, tmp, unew, st.nf);
   }
   long iters = 0;
-  int nan_rejects = 0, newton_fails = 0;
+  int newton_fails = 0;
   bool k0_stale = false, nudge = false;
   T g_prev = 0;  // the continuous callback's condition at the current point
   if constexpr (Callback::has_continuous) {
@@ -139,12 +140,7 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
     }
     ++iters;
     T h = dt;
-    bool hit = false;
-    const T at = abs(t) > abs(t1) ? abs(t) : abs(t1);
-    if (tdir * (t + h - t1) >= -T(100) * std::numeric_limits<T>::epsilon() * at) {
-      h = t1 - t;
-      hit = true;
-    }
+    const bool hit = detail::clip_step(t, h, t1, tdir);
     st.nf += Step::template stages<Inplace>(f, p, u, t, h, k, tmp, unew, cache);
     bool newton_failed = false;  // implicit stages (SDIRK): the Newton iteration did not converge
     if constexpr (requires { cache.newton_failed; }) newton_failed = cache.newton_failed;
@@ -154,47 +150,37 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
     }
     R factor = 1;
     if (o.adaptive) {
-      R EEst;
-      if (newton_failed) {
-        EEst = R(NAN);
-      } else if constexpr (requires { Step::error_squared(u, unew, k, h, tol, cache); }) {
-        EEst = Step::error_squared(u, unew, k, h, tol, cache);
-      } else {
-        EEst = Step::error_squared(u, unew, k, h, tol);
-      }
-      if (!(EEst <= R(1))) {
-        ++st.nreject;
-        if (newton_failed) {  // halve the step, as the CPU integrator does
-          factor = R(0.5);
-          if (++newton_fails > 60) {
-            st.retcode = ReturnCode::ConvergenceFailure;
-            return st;
-          }
-        } else if (EEst != EEst) {
-          factor = R(0.25);
-          if (++nan_rejects > 30) {
-            st.retcode = ReturnCode::Unstable;
-            return st;
-          }
-        } else {
-          nan_rejects = 0;
-          ctrl.propose(EEst);
-          factor = ctrl.reject_factor(EEst);
+      bool reject = true;
+      if (newton_failed) {  // halve the step, as the CPU integrator does
+        factor = R(0.5);
+        if (++newton_fails > 60) {
+          st.retcode = ReturnCode::ConvergenceFailure;
+          return st;
         }
+      } else {
+        R EEst;
+        if constexpr (requires { Step::error_squared(u, unew, k, h, tol, cache); }) {
+          EEst = Step::error_squared(u, unew, k, h, tol, cache);
+        } else {
+          EEst = Step::error_squared(u, unew, k, h, tol);
+        }
+        const auto v = judge.judge(EEst, factor);
+        if (v == detail::StepJudge<R>::Unstable) {
+          st.retcode = ReturnCode::Unstable;
+          return st;
+        }
+        reject = v == detail::StepJudge<R>::Reject;
+      }
+      if (reject) {
+        ++st.nreject;
         dt = h * T(factor);
-        const T dtmin_eff = o.dtmin > T(4) * std::numeric_limits<T>::epsilon() * abs(t)
-                                ? o.dtmin
-                                : T(4) * std::numeric_limits<T>::epsilon() * abs(t);
-        if (abs(dt) < dtmin_eff) {
+        if (abs(dt) < detail::min_step(o.dtmin, t)) {
           st.retcode = newton_failed ? ReturnCode::ConvergenceFailure : ReturnCode::DtLessThanMin;
           return st;
         }
         continue;
       }
-      nan_rejects = 0;
       newton_fails = 0;
-      factor = ctrl.propose(EEst);
-      ctrl.accept(EEst);
     }
     const T tnew = hit ? t1 : t + h;
     st.nf += Step::template new_point<Inplace>(f, p, unew, tnew, k);
@@ -208,11 +194,7 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
       st.retcode = ReturnCode::Unstable;
       return st;
     }
-    if (o.adaptive) {
-      T next = h * T(factor);
-      if (abs(next) > dtmax) next = tdir * dtmax;
-      dt = (hit && abs(next) < abs(dt)) ? dt : next;
-    }
+    if (o.adaptive) dt = detail::next_step(h, factor, dtmax, tdir, hit, dt);
     // the step's interpolant (interpolation-only stages made at the first use)
     bool extra_done = false;
     auto interp = [&](T tq, State& out) {
