@@ -33,7 +33,7 @@ test-sanitize: deps
 bench:
 	@scripts/deps.sh bench
 	cmake -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=Release -DSCIML_BUILD_BENCH=ON -DSCIML_BUILD_TESTS=OFF
-	cmake --build $(BUILD)-bench -j $(JOBS) --target bench_nonstiff bench_stiff bench_sciml sciml_python ude_lotka_volterra
+	cmake --build $(BUILD)-bench -j $(JOBS) --target bench_nonstiff bench_stiff bench_sciml sciml_python ude_lotka_volterra bench_ensemble_cpu
 	./$(BUILD)-bench/bench/nonstiff/bench_nonstiff --out docs/benchmarks.md --csv bench/results
 	/usr/bin/python3 bench/plot_nonstiff.py bench/results docs/img
 	./$(BUILD)-bench/bench/stiff/bench_stiff --out docs/benchmarks-stiff.md --csv bench/results
@@ -41,6 +41,7 @@ bench:
 	/usr/bin/python3 bench/sciml/ude_recovery.py $(BUILD)-bench/examples/ude_lotka_volterra --append docs/benchmarks-sciml.md
 	/usr/bin/python3 bench/sciml/race_torchdiffeq.py $(if $(TORCHDIFFEQ_PATH),--torchdiffeq $(TORCHDIFFEQ_PATH)) --sciml-csv bench/results/sciml_gradients.csv --append docs/benchmarks-sciml.md
 	PYTHONPATH=$(BUILD)-bench/python /usr/bin/python3 bench/python/bench_python.py --out docs/benchmarks-python.md
+	./$(BUILD)-bench/bench/ensemble/bench_ensemble_cpu --max-k 5 --wait-idle 600 --out docs/benchmarks-ensemble.md
 
 install: deps $(BUILD)/CMakeCache.txt
 	cmake --install $(BUILD) --prefix $(PREFIX)

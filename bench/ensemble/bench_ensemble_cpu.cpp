@@ -77,13 +77,13 @@ Machine machine() {
 }
 
 template <class T>
-void run_config(std::vector<Point>& pts, const char* type, bool adaptive, int max_k, double min_total, double wait) {
+void run_config(std::vector<Point>& pts, const char* type, bool adaptive, int max_k, double min_total,
+                const bench_ensemble::WaitBudget& budget) {
   for (int k = 0; k <= max_k; ++k) {
     Point p;
     p.type = type;
     p.mode = adaptive ? "adaptive" : "fixed";
     p.n = std::size_t(8) << (2 * k);
-    const int max_attempts = wait > 0 ? 10 : 1;
     for (p.attempts = 1;; ++p.attempts) {
       const auto a = bench_ensemble::cpu_sample();
       p.serial = bench_ensemble::time_ensemble<T>(sciml::EnsembleSerial{}, p.n, adaptive, min_total, 3);
@@ -91,9 +91,9 @@ void run_config(std::vector<Point>& pts, const char* type, bool adaptive, int ma
       p.threads2 = bench_ensemble::time_ensemble<T>(sciml::EnsembleThreads{2}, p.n, adaptive, min_total, 3);
       const auto b = bench_ensemble::cpu_sample();
       p.others = bench_ensemble::others_share(a, b, b.self - a.self);
-      if (p.others <= 0.05 || p.attempts >= max_attempts) break;
+      if (p.others <= 0.05 || p.attempts >= 10 || budget.left() <= 0) break;
       std::fprintf(stderr, "  others used %.0f%% of the machine meanwhile: waiting, then again\n", 100 * p.others);
-      bench_ensemble::wait_idle(wait);
+      bench_ensemble::wait_idle(budget.left());
     }
     std::fprintf(stderr, "%-6s %-8s N=%6zu serial %.3e s  threads(1) %.3e s  threads(2) %.3e s  (others %.0f%%)\n", type,
                  p.mode.c_str(), p.n, p.serial.median, p.threads1.median, p.threads2.median, 100 * p.others);
@@ -109,7 +109,9 @@ std::string run_mpi(std::vector<Point>& pts, const std::string& mpiexec, const s
     return "";
   }
   std::string flags = "-np 2";
-  if (run_command(mpiexec + " --version 2>&1").find("Open MPI") != std::string::npos) flags += " --oversubscribe";
+  const std::string version = run_command(mpiexec + " --version 2>&1");
+  if (version.find("Open MPI") != std::string::npos || version.find("OpenRTE") != std::string::npos)
+    flags += " --oversubscribe";
   const std::string cmd = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 " + mpiexec + " " + flags + " " +
                           driver + " --max-k " + std::to_string(max_k) + " --wait " + std::to_string(int(wait)) + " 2>&1";
   const auto t0 = Clock::now();
@@ -160,13 +162,14 @@ void write_markdown(const std::vector<Point>& pts, const std::string& path, cons
   md << "| sciml.cpp | commit " << m.commit << " |\n";
   md << "| Date | " << m.date << " |\n";
   md << "| Other load | load average " << m.load << " (start), " << load_end << " (end); the machine is shared, so "
-        "each point was measured again (after waiting for an idle machine) while others used more than 5% of its "
-        "CPU time; the \"others\" column shows their share during the kept measurement (Threads / MPI) |\n";
+        "a point was measured again (after waiting for an idle machine, within the --wait-idle budget) while others "
+        "used more than 5% of its CPU time; the \"others\" column shows their share during the kept measurement "
+        "(Threads / MPI) |\n";
   md << "| MPI | " << (mpi_cmd.empty() ? mpi_note : "`" + mpi_cmd + "`" + (mpi_note.empty() ? "" : "; " + mpi_note))
      << " |\n";
   md << "| Reproduce | `cmake -S . -B build-bench -DSCIML_BUILD_BENCH=ON -DCMAKE_BUILD_TYPE=Release && cmake --build "
-        "build-bench --target bench_ensemble_cpu bench_ensemble_mpi && build-bench/bench/ensemble/bench_ensemble_cpu "
-        "--max-k " << max_k << " --wait-idle 600 --out docs/benchmarks-ensemble.md` |\n";
+        "build-bench --target bench_ensemble_cpu && build-bench/bench/ensemble/bench_ensemble_cpu "
+        "--max-k " << max_k << " --wait-idle 600 --out docs/benchmarks-ensemble.md` (also run by `make bench`) |\n";
   md << "| Total run time | " << fmt("%.1f", total) << " s |\n\n";
   std::string cur;
   for (const auto& p : pts) {
@@ -188,6 +191,18 @@ void write_markdown(const std::vector<Point>& pts, const std::string& path, cons
        << " | " << p.serial.failures << " | " << (same ? "yes" : "**no**") << " | " << fmt("%.0f%%", 100 * p.others)
        << (p.have_mpi ? " / " + fmt("%.0f%%", 100 * p.mpi_others) : std::string()) << " |\n";
   }
+  md << "\n## Reading the tables\n\n"
+        "- One trajectory is scalar code on an `SVector` of three numbers, so on the CPU float costs what double costs; "
+        "float pays on GPUs (the GPU backends, later).\n"
+        "- Threads(1) runs the trajectories on the calling thread like Serial (a one-thread pool starts no worker): "
+        "the two columns measure the ensemble machinery (per-trajectory problem, ReturnCode, message and counters), "
+        "which is lost in the noise.\n"
+        "- Threads(2): after a loop, the worker spins for 50 us before it sleeps, so back-to-back solves (as here) "
+        "find it awake; woken from sleep it takes a few dozen microseconds more, which an ensemble of a few "
+        "fast trajectories would notice.\n"
+        "- MPI: rank r takes trajectories r, r + 2, ... (strided), so the cheap low-rho and dear high-rho adaptive "
+        "trajectories are shared evenly; every solve also checks the count across ranks (MPI_Allreduce) and gathers "
+        "every end state to every rank (MPI_Allgatherv). Both ranks run on this machine (shared memory).\n";
   std::ofstream f(path);
   f << md.str();
   std::fprintf(stderr, "wrote %s\n", path.c_str());
@@ -208,21 +223,22 @@ int main(int argc, char** argv) {
     else if (a == "--no-mpi") driver.clear();
     else if (a == "--wait-idle" && i + 1 < argc) wait = std::atof(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: %s [--out FILE.md] [--max-k K (N = 8 * 4^k, k <= K)] [--min-total S] [--no-mpi] [--wait-idle S]\n",
+      std::fprintf(stderr, "usage: %s [--out FILE.md] [--max-k K (N = 8 * 4^k, k <= K)] [--min-total S] [--no-mpi] [--wait-idle S (waiting budget for an idle machine)]\n",
                    argv[0]);
       return 2;
     }
   }
-  if (wait > 0) bench_ensemble::wait_idle(wait);
+  const bench_ensemble::WaitBudget budget(wait);
+  if (wait > 0) bench_ensemble::wait_idle(budget.left());
   const Machine m = machine();
   const auto t0 = Clock::now();
   std::vector<Point> pts;
-  run_config<float>(pts, "float", false, max_k, min_total, wait);
-  run_config<float>(pts, "float", true, max_k, min_total, wait);
-  run_config<double>(pts, "double", false, max_k, min_total, wait);
-  run_config<double>(pts, "double", true, max_k, min_total, wait);
+  run_config<float>(pts, "float", false, max_k, min_total, budget);
+  run_config<float>(pts, "float", true, max_k, min_total, budget);
+  run_config<double>(pts, "double", false, max_k, min_total, budget);
+  run_config<double>(pts, "double", true, max_k, min_total, budget);
   std::string note;
-  const std::string mpi_cmd = run_mpi(pts, mpiexec, driver, max_k, wait, note);
+  const std::string mpi_cmd = run_mpi(pts, mpiexec, driver, max_k, budget.left(), note);
   const double total = std::chrono::duration<double>(Clock::now() - t0).count();
   std::string load_end;
   std::ifstream la("/proc/loadavg");

@@ -1,7 +1,7 @@
 // bench_ensemble_mpi: the MPI part of bench_ensemble_cpu, run by it as `mpirun -np 2 bench_ensemble_mpi
 // --max-k K [--wait S]`: EnsembleDistributed (one thread per rank) on the Lorenz rho sweep, N = 8 * 4^k, k = 0..K.
 // A point measured while other processes used more than 5% of the machine is measured again after an idle wait
-// (up to S seconds). Rank 0 prints one line per point:
+// (S seconds of waiting in all). Rank 0 prints one line per point:
 // "<float|double> <fixed|adaptive> N median_seconds repeats hash failures others_share attempts".
 #include <mpi.h>
 #include <cinttypes>
@@ -45,14 +45,14 @@ int main(int argc, char** argv) {
   if (rank == 0) std::printf("ranks %d threads %u\n", ranks, threads);
   const auto barrier = [] { MPI_Barrier(MPI_COMM_WORLD); };
   const sciml::EnsembleDistributed backend{MPI_COMM_WORLD, threads};
-  if (wait > 0) wait_idle_all(wait);
+  const bench_ensemble::WaitBudget budget(wait);
+  if (wait > 0) wait_idle_all(budget.left());
   auto point = [&](auto zero, const char* type, bool adaptive) {
     using T = decltype(zero);
     for (int k = 0; k <= max_k; ++k) {
       const std::size_t n = std::size_t(8) << (2 * k);
       // a repeat count every rank agrees on (timing-driven loops could differ between ranks)
       const int repeats = int(std::max<std::size_t>(3, std::min<std::size_t>(100, 4096 / n)));
-      const int max_attempts = wait > 0 ? 10 : 1;
       bench_ensemble::Timed r;
       double others = 0;
       int attempt = 1;
@@ -64,11 +64,11 @@ int main(int argc, char** argv) {
         double own = b.self - a.self, own_all = 0;
         MPI_Reduce(&own, &own_all, 1, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
         others = bench_ensemble::others_share(a, b, own_all);
-        int again = others > 0.05 && attempt < max_attempts;
+        int again = others > 0.05 && attempt < 10 && budget.left() > 0;
         MPI_Bcast(&again, 1, MPI_INT, 0, MPI_COMM_WORLD);
         MPI_Bcast(&others, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
         if (!again) break;
-        wait_idle_all(wait);
+        wait_idle_all(budget.left());
       }
       if (rank == 0)
         std::printf("%s %s %zu %.9e %d %016" PRIx64 " %zu %.4f %d\n", type, adaptive ? "adaptive" : "fixed", n,

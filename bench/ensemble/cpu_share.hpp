@@ -62,4 +62,18 @@ inline double wait_idle(double max_wait, double threshold = 0.05) {
   return busy;
 }
 
+// The waiting a whole run may spend (--wait-idle): once spent, points are kept as measured.
+class WaitBudget {
+ public:
+  explicit WaitBudget(double seconds)
+      : end_(std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                    std::chrono::duration<double>(seconds))) {}
+  double left() const {
+    return std::max(0.0, std::chrono::duration<double>(end_ - std::chrono::steady_clock::now()).count());
+  }
+
+ private:
+  std::chrono::steady_clock::time_point end_;
+};
+
 }  // namespace bench_ensemble
