@@ -174,6 +174,13 @@ TEST(EnsembleDistributed, RefusesBadInput) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("trajectories"), std::string::npos) << e.what();
   }
+  // one rank given an invalid count (0 here), the other a valid one: both throw, neither waits for the other
+  try {
+    sciml::solve(ens, sciml::Tsit5{}, sciml::EnsembleDistributed{}, world_rank() == 0 ? 0 : 4);
+    ADD_FAILURE() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("trajectories"), std::string::npos) << e.what();
+  }
   // the strided slots cover [0, count) once, counts differing by at most one
   for (std::size_t count : {0, 1, 2, 7, 100}) {
     for (int ranks : {1, 2, 3, 8}) {

@@ -32,6 +32,18 @@ struct EnsembleDistributed {
   unsigned threads = 1;            // threads per rank (EnsembleThreads inside a rank); 0: hardware_concurrency.
                                    // Only the calling thread talks to MPI (MPI_THREAD_FUNNELED is enough).
 
+  // Whether `ok` holds on every rank of comm (a collective call; true without an initialised MPI, where run()
+  // reports the problem itself).
+  bool all_agree(bool ok) const {
+    int initialized = 0, finalized = 0;
+    MPI_Initialized(&initialized);
+    MPI_Finalized(&finalized);
+    if (!initialized || finalized) return ok;
+    int mine = ok ? 1 : 0, all = 0;
+    MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_LAND, comm);
+    return all != 0;
+  }
+
   // How many slots of a batch of `count` rank `rank` of `ranks` solves: the slots rank, rank + ranks,
   // rank + 2 ranks, ... (strided, so a sweep whose cost grows along the index is shared evenly).
   static std::size_t slots_of(std::size_t count, int rank, int ranks) {

@@ -5,6 +5,7 @@
 #pragma once
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
@@ -148,8 +149,26 @@ template <class Ens, class Alg, class Backend, class Callback = NoCallback>
   requires is_ensemble_problem_v<Ens> && (Backend::is_cpu_ensemble_backend) && requires { typename Alg::step_type; }
 auto solve(const Ens& ensemble, Alg alg, const Backend& backend, long long trajectories, const SolveOptions& opts = {},
            Callback cb = Callback{}) {
-  const std::size_t n = detail::check_trajectories(trajectories, ensemble.trajectories);
-  return detail::solve_ensemble(backend, ensemble, alg, n, opts, cb);
+  if constexpr (requires { backend.all_agree(true); }) {
+    // a backend spanning processes (EnsembleDistributed): every rank learns whether any rank's count was bad,
+    // so all of them throw instead of the good ones waiting for the bad one in a collective call
+    std::size_t n = 0;
+    std::exception_ptr bad;
+    try {
+      n = detail::check_trajectories(trajectories, ensemble.trajectories);
+    } catch (const std::invalid_argument&) {
+      bad = std::current_exception();
+    }
+    if (!backend.all_agree(!bad)) {
+      if (bad) std::rethrow_exception(bad);
+      throw std::invalid_argument("trajectories: another rank was given an invalid count; call solve with the same "
+                                  "ensemble and trajectories on every rank");
+    }
+    return detail::solve_ensemble(backend, ensemble, alg, n, opts, cb);
+  } else {
+    const std::size_t n = detail::check_trajectories(trajectories, ensemble.trajectories);
+    return detail::solve_ensemble(backend, ensemble, alg, n, opts, cb);
+  }
 }
 
 // An ensemble built from arrays (ensemble_from_params, ...): one trajectory per entry.
