@@ -45,15 +45,10 @@ std::vector<double> to_vec(const Array& a, const char* name) {
 
 // The user's loss as train() calls it. `fg` is the package's wrapper: theta (a fresh array) -> (loss, grad,
 // why) with grad a float array of the right size and `why` a failure message ("" when none), which train()
-// adds to its NaN/Inf message through failure_message(). `callback(iteration, theta, loss)` (Adam: once per
-// evaluation = iteration) may ask to stop by returning something true: the loop then ends at that iterate.
+// adds to its NaN/Inf message through failure_message().
 struct PyLoss {
   py::object fg;
   std::size_t n = 0;
-  py::object callback;  // None: none
-  TrainOptions* opts = nullptr;
-  long next_iteration = 0;
-  bool stopped = false;
   std::shared_ptr<std::string> failure = std::make_shared<std::string>();
 
   double operator()(const std::vector<double>& theta, std::vector<double>& grad) {
@@ -66,27 +61,28 @@ struct PyLoss {
     std::copy(g.data(), g.data() + n, grad.begin());
     const std::string why = r[2].cast<std::string>();
     if (!why.empty()) *failure = why;
-    if (!callback.is_none() && std::isfinite(loss) && optim::detail::all_finite(grad)) {
-      const long k = next_iteration++;
-      if (truthy(callback(k, to_array(theta), loss))) {
-        stopped = true;
-        opts->loss_target = std::numeric_limits<double>::infinity();  // train() ends at this iterate
-      }
-    }
     return loss;
   }
   std::string failure_message() const { return *failure; }
 };
 
-py::dict result_dict(const TrainResult& r, bool stopped) {
+// `callback(iteration, theta, loss)` as TrainOptions::callback: something true asks to stop.
+void set_callback(TrainOptions& o, py::object callback) {
+  if (callback.is_none()) return;
+  o.callback = [callback](long k, const std::vector<double>& theta, double loss) {
+    return truthy(callback(k, to_array(theta), loss));
+  };
+}
+
+py::dict result_dict(const TrainResult& r) {
   py::dict d;
   d["theta"] = to_array(r.theta);
   d["loss"] = r.loss;
   d["iterations"] = r.iterations;
   d["finished"] = r.finished;
-  d["message"] = stopped ? "stopped by the callback at iteration " + std::to_string(r.iterations) : r.message;
+  d["message"] = r.message;
   d["history"] = to_array(r.history);
-  d["stopped"] = stopped;
+  d["stopped"] = r.stopped_by_callback;
   return d;
 }
 
@@ -120,13 +116,6 @@ TrainOptions make_options(long maxiters, long print_every, std::ostream* out, co
   return o;
 }
 
-// The iteration a resumed run starts from (0 without a checkpoint), for the callback's iteration numbers.
-long resumed_iteration(const TrainOptions& o, std::vector<double> theta) {
-  long k = 0;
-  if (o.resume && !o.save_path.empty()) optim::detail::load_checkpoint(o.save_path, theta, k);
-  return k;
-}
-
 Schedule make_schedule(py::object s) {
   if (s.is_none()) return {};
   if (py::isinstance<ExponentialDecay>(s)) return s.cast<ExponentialDecay>();
@@ -138,80 +127,6 @@ Schedule make_schedule(py::object s) {
                          "schedule(iteration, base_lr) -> lr");
   auto holder = std::make_shared<py::object>(s);
   return [holder](long k, double base) { return (*holder)(k, base).cast<double>(); };
-}
-
-// train_lbfgs with a Python callback after every accepted step (the same loop, progress lines, checkpoints and
-// messages as sciml::optim::train_lbfgs, which has no per-iteration hook).
-TrainResult lbfgs_with_callback(PyLoss& loss_and_grad, std::vector<double> theta, const LBFGSOptions& lo,
-                                const TrainOptions& o, py::object callback, bool& stopped) {
-  using clock = std::chrono::steady_clock;
-  const auto t0 = clock::now();
-  auto seconds = [&] { return std::chrono::duration<double>(clock::now() - t0).count(); };
-  const bool saving = !o.save_path.empty();
-  const bool printing = o.print_every > 0 && o.out;
-  long k0 = 0;
-  if (o.resume && saving) optim::detail::load_checkpoint(o.save_path, theta, k0);
-  TrainResult res;
-  long last_printed = -1;
-  auto progress = [&](long k, double f) {
-    if (!printing) return;
-    optim::detail::print_progress(o.out, k, f, 0, false, seconds());
-    last_printed = k;
-  };
-  std::vector<double> g0(theta.size());
-  const double f0 = loss_and_grad(static_cast<const std::vector<double>&>(theta), g0);
-  bool cached = true, target = std::isfinite(f0) && f0 <= o.loss_target;
-  if (std::isfinite(f0)) {
-    res.history.push_back(f0);
-    progress(k0, f0);
-    if (!target && optim::detail::all_finite(g0) && truthy(callback(k0, to_array(theta), f0))) stopped = true;
-  }
-  auto fg = [&](const std::vector<double>& x, std::vector<double>& g) {
-    if (cached) {
-      cached = false;
-      g = g0;
-      return f0;
-    }
-    for (double& gi : g) gi = 0.0;
-    return loss_and_grad(x, g);
-  };
-  auto cb = [&](long it, const std::vector<double>& x, double f) {
-    const long k = k0 + it;
-    res.history.push_back(f);
-    target = f <= o.loss_target;
-    if (printing && (k % o.print_every == 0 || target)) progress(k, f);
-    if (saving && o.save_every > 0 && k % o.save_every == 0) optim::detail::save_checkpoint(o.save_path, x, k, nullptr);
-    if (!target && truthy(callback(k, to_array(x), f))) stopped = true;
-    return !target && !stopped;
-  };
-  LBFGSOptions l2 = lo;
-  l2.maxiters = (target || stopped) ? 0 : std::max(0L, o.maxiters - k0);
-  OptimResult r = lbfgs(fg, std::move(theta), l2, cb);
-  res.theta = std::move(r.x);
-  res.loss = r.f;
-  res.iterations = k0 + r.iterations;
-  if (target) {
-    res.finished = true;
-    res.message = "loss target " + optim::detail::fmt_e(o.loss_target) + " reached at iteration " +
-                  std::to_string(res.iterations);
-  } else if (stopped) {
-    res.finished = true;
-  } else {
-    const bool maxed = std::isfinite(r.f) && r.message.rfind("maximum", 0) == 0;
-    res.finished = r.converged || maxed;
-    res.message = maxed ? "maximum number of iterations (" + std::to_string(o.maxiters) + ") reached; max |grad| = " +
-                              optim::detail::fmt_e(r.grad_norm)
-                        : r.message;
-  }
-  if (!res.finished) {
-    const std::string why = loss_and_grad.failure_message();
-    if (!why.empty()) res.message += " (last failure of the loss: " + why + ")";
-  }
-  if (std::isfinite(res.loss) && last_printed != res.iterations) progress(res.iterations, res.loss);
-  if (printing && !res.finished) *o.out << res.message << "\n";
-  if (saving && std::isfinite(res.loss))
-    optim::detail::save_checkpoint(o.save_path, res.theta, res.iterations, nullptr);
-  return res;
 }
 
 }  // namespace
@@ -325,12 +240,11 @@ void register_optim(py::module_& m) {
     Output output(print_every, out);
     TrainOptions o = make_options(maxiters, print_every, output.os.get(), save_path, save_every, resume, loss_target);
     o.schedule = make_schedule(schedule);
-    PyLoss loss{fg, theta.size(), callback, &o};
-    loss.next_iteration = resumed_iteration(o, theta);
+    set_callback(o, callback);
+    PyLoss loss{fg, theta.size()};
     Adam opt = adam;
     opt.reset();
-    TrainResult r = train(loss, std::move(theta), opt, o);
-    return result_dict(r, loss.stopped);
+    return result_dict(train(loss, std::move(theta), opt, o));
   }, py::arg("fg"), py::arg("theta0"), py::arg("adam"), py::arg("schedule"), py::arg("maxiters"),
      py::arg("print_every"), py::arg("out"), py::arg("save_path"), py::arg("save_every"), py::arg("resume"),
      py::arg("loss_target"), py::arg("callback"));
@@ -341,13 +255,11 @@ void register_optim(py::module_& m) {
     auto theta = to_vec(theta0, "theta0");
     Output output(print_every, out);
     TrainOptions o = make_options(maxiters, print_every, output.os.get(), save_path, save_every, resume, loss_target);
-    PyLoss loss{fg, theta.size(), py::none(), &o};
+    set_callback(o, callback);
+    PyLoss loss{fg, theta.size()};
     LBFGSOptions lo = lbfgs_opts;
     lo.maxiters = maxiters;
-    bool stopped = false;
-    TrainResult r = callback.is_none() ? train_lbfgs(loss, std::move(theta), lo, o)
-                                       : lbfgs_with_callback(loss, std::move(theta), lo, o, callback, stopped);
-    return result_dict(r, stopped);
+    return result_dict(train_lbfgs(loss, std::move(theta), lo, o));
   }, py::arg("fg"), py::arg("theta0"), py::arg("lbfgs"), py::arg("maxiters"), py::arg("print_every"), py::arg("out"),
      py::arg("save_path"), py::arg("save_every"), py::arg("resume"), py::arg("loss_target"), py::arg("callback"));
 }

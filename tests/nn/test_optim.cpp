@@ -591,3 +591,39 @@ TEST(Train, FitsAnMLPThroughItsVjp) {
   const TrainResult r2 = train_lbfgs(loss, r.theta, {}, o);
   EXPECT_LT(r2.loss, 1e-6) << r2.message;
 }
+
+TEST(Train, CallbackSeesEveryIterateAndCanStop) {
+  // Adam: the callback sees iterations 0, 1, ..., and training ends at the iterate it stops on
+  std::vector<long> seen;
+  sciml::optim::TrainOptions o;
+  o.maxiters = 50;
+  o.out = nullptr;
+  o.callback = [&](long k, const Vec&, double) {
+    seen.push_back(k);
+    return k == 20;
+  };
+  auto r = sciml::optim::train(rosenbrock, rosenbrock_start(2), sciml::optim::Adam{}, o);
+  ASSERT_EQ(seen.size(), 21u);
+  EXPECT_EQ(seen.back(), 20);
+  EXPECT_TRUE(r.finished);
+  EXPECT_TRUE(r.stopped_by_callback);
+  EXPECT_EQ(r.iterations, 20);
+  // L-BFGS: once per accepted step from the start; stopping keeps that iterate, and the run up to it equals
+  // one without a callback
+  std::vector<double> losses;
+  o.callback = [&](long, const Vec&, double f) {
+    losses.push_back(f);
+    return f < 1e-2;
+  };
+  o.maxiters = 200;
+  auto rl = sciml::optim::train_lbfgs(rosenbrock, rosenbrock_start(2), {}, o);
+  ASSERT_TRUE(rl.stopped_by_callback);
+  EXPECT_LT(losses.back(), 1e-2);
+  EXPECT_EQ(rl.loss, losses.back());
+  EXPECT_EQ(rl.iterations + 1, long(losses.size()));
+  o.callback = nullptr;
+  o.maxiters = rl.iterations;
+  auto plain = sciml::optim::train_lbfgs(rosenbrock, rosenbrock_start(2), {}, o);
+  EXPECT_EQ(plain.theta, rl.theta);
+  EXPECT_FALSE(plain.stopped_by_callback);
+}

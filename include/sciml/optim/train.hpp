@@ -213,6 +213,13 @@ TrainResult train(Fun&& loss_and_grad, std::vector<double> theta, Adam opt, cons
     good_opt = opt;
     if (saving && o.save_every > 0 && k != k_start && k % o.save_every == 0)
       detail::save_checkpoint(o.save_path, theta, k, &opt);
+    if (o.callback && o.callback(k, static_cast<const std::vector<double>&>(theta), loss)) {
+      if (printing) detail::print_progress(o.out, k, loss, lr, true, seconds());
+      res.finished = true;
+      res.stopped_by_callback = true;
+      res.message = "stopped by the callback at iteration " + std::to_string(k);
+      break;
+    }
     const bool target = loss <= o.loss_target, done = target || k >= o.maxiters;
     if (printing && (k % o.print_every == 0 || done)) detail::print_progress(o.out, k, loss, lr, true, seconds());
     if (done) {
@@ -257,9 +264,13 @@ TrainResult train_lbfgs(Fun&& loss_and_grad, std::vector<double> theta, const LB
   std::vector<double> g0(theta.size());
   const double f0 = loss_and_grad(static_cast<const std::vector<double>&>(theta), g0);
   bool cached = true, target = std::isfinite(f0) && f0 <= o.loss_target;
+  bool stopped = false;
   if (std::isfinite(f0)) {
     res.history.push_back(f0);
     progress(k0, f0);
+    if (!target && o.callback && optim::detail::all_finite(g0) &&
+        o.callback(k0, static_cast<const std::vector<double>&>(theta), f0))
+      stopped = true;
   }
   auto fg = [&](const std::vector<double>& x, std::vector<double>& g) {
     if (cached) {  // lbfgs' first call is at the starting point
@@ -276,10 +287,11 @@ TrainResult train_lbfgs(Fun&& loss_and_grad, std::vector<double> theta, const LB
     target = f <= o.loss_target;
     if (printing && (k % o.print_every == 0 || target)) progress(k, f);
     if (saving && o.save_every > 0 && k % o.save_every == 0) detail::save_checkpoint(o.save_path, x, k, nullptr);
-    return !target;
+    if (!target && o.callback && o.callback(k, x, f)) stopped = true;
+    return !target && !stopped;
   };
   LBFGSOptions l2 = lo;
-  l2.maxiters = target ? 0 : std::max(0L, o.maxiters - k0);
+  l2.maxiters = (target || stopped) ? 0 : std::max(0L, o.maxiters - k0);
   OptimResult r = lbfgs(fg, std::move(theta), l2, cb);
   res.theta = std::move(r.x);
   res.loss = r.f;
@@ -288,6 +300,10 @@ TrainResult train_lbfgs(Fun&& loss_and_grad, std::vector<double> theta, const LB
     res.finished = true;
     res.message = "loss target " + optim::detail::fmt_e(o.loss_target) + " reached at iteration " +
                   std::to_string(res.iterations);
+  } else if (stopped) {
+    res.finished = true;
+    res.stopped_by_callback = true;
+    res.message = "stopped by the callback at iteration " + std::to_string(res.iterations);
   } else {
     const bool maxed = std::isfinite(r.f) && r.message.rfind("maximum", 0) == 0;
     res.finished = r.converged || maxed;

@@ -1,9 +1,11 @@
 // TrainOptions: how long train() / train_lbfgs() run, the learning-rate schedule, progress printing,
 // checkpointing (save_path, save_every, resume) and an early-stopping loss target.
 #pragma once
+#include <functional>
 #include <iostream>
 #include <limits>
 #include <string>
+#include <vector>
 #include "schedule.hpp"
 
 namespace sciml::optim {
@@ -17,6 +19,9 @@ struct TrainOptions {
   long save_every = 100;           // checkpoint every this many iterations (and at the end); 0: at the end only
   bool resume = false;             // start from save_path's parameters and iteration count if the file exists
   double loss_target = -std::numeric_limits<double>::infinity();  // stop once loss <= loss_target
+  // callback(iteration, theta, loss) at every iterate with a finite loss and gradient (L-BFGS: the starting
+  // point and each accepted step); returning true stops training there (finished, stopped_by_callback)
+  std::function<bool(long, const std::vector<double>&, double)> callback;
 };
 
 }  // namespace sciml::optim
