@@ -404,10 +404,10 @@ GradientResult gradient(const Prob& prob, Alg alg, const std::vector<double>& ts
     // the interpolant's weights w_J(theta), read off the method's own interpolation on one-entry states
     std::array<double, std::size_t(TOT)> wts{};
     auto weights = [&](double theta) {
-      std::array<std::vector<double>, std::size_t(TOT)> e;
-      std::vector<double> zero{0.0}, out{0.0};
+      std::array<std::array<double, 1>, std::size_t(TOT)> e;
+      std::array<double, 1> zero{0.0}, out{0.0};
       for (int J = 0; J < TOT; ++J) {
-        for (int q = 0; q < TOT; ++q) e[std::size_t(q)].assign(1, q == J ? 1.0 : 0.0);
+        for (int q = 0; q < TOT; ++q) e[std::size_t(q)][0] = q == J ? 1.0 : 0.0;
         Step::interpolate(out, zero, e, 1.0, theta);
         wts[std::size_t(J)] = out[0];
       }
