@@ -4,6 +4,7 @@
 // trajectory has its own ReturnCode and leaves the others alone; options a kernel cannot honour are refused.
 #include <gtest/gtest.h>
 #include <cmath>
+#include <limits>
 #include <type_traits>
 #include <vector>
 #include <sciml/ensemble.hpp>
@@ -139,6 +140,34 @@ TEST(KernelBody, FailingTrajectoryKeepsItsReturnCode) {
   for (std::size_t i : {std::size_t(0), std::size_t(2)}) {
     ASSERT_EQ(r.retcodes[i], sciml::ReturnCode::Success);
     EXPECT_NEAR(r.value(i, 0, 0), 1.0 / (1.0 - p[i][0]), 1e-6);  // u(1) = 1 / (1 - p)
+  }
+}
+
+TEST(KernelBody, HostThreadsGiveBitwiseTheSameResults) {
+  // the host run spread over 1, 2 or 3 threads (trajectories in chunks): every value, counter and ReturnCode is
+  // the same bit for bit, with a failing trajectory among them
+  const std::size_t N = 301;
+  auto ps = rho_sweep<double>(N);
+  ps[7][0] = std::numeric_limits<double>::quiet_NaN();  // f is NaN from the start: InitialFailure
+  std::vector<sciml::SVector<double, 3>> u0(N, sciml::SVector<double, 3>{1, 0, 0});
+  auto prob = sciml::ODEProblem(Lorenz{}, u0[0], {0.0, 1.0}, ps[0]);
+  sciml::SolveOptions o;
+  o.reltol = 1e-7;
+  o.abstol = 1e-7;
+  o.saveat = sciml::SaveAt(0.25);
+  const auto one = sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, ps, o, sciml::NoKernelCallback{}, 1);
+  EXPECT_EQ(one.failures(), 1u);
+  EXPECT_EQ(one.retcodes[7], sciml::ReturnCode::InitialFailure);
+  for (unsigned threads : {2u, 3u}) {
+    const auto r = sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, ps, o, sciml::NoKernelCallback{}, threads);
+    ASSERT_EQ(r.u.size(), one.u.size());
+    for (std::size_t k = 0; k < r.u.size(); ++k) ASSERT_EQ(r.u[k], one.u[k]) << k;
+    ASSERT_EQ(r.u_end, one.u_end);
+    for (std::size_t i = 0; i < N; ++i) {
+      ASSERT_EQ(r.retcodes[i], one.retcodes[i]) << i;
+      ASSERT_EQ(r.stats[i].naccept, one.stats[i].naccept) << i;
+      ASSERT_EQ(r.stats[i].nf, one.stats[i].nf) << i;
+    }
   }
 }
 

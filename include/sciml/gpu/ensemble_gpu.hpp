@@ -25,8 +25,9 @@
 namespace sciml {
 
 struct EnsembleGPUKernel {
-  bool on_host = false;  // run the kernel body on the CPU (tests, machines without a device)
-  int block_size = 64;   // CUDA threads per block
+  bool on_host = false;       // run the kernel body on the CPU (tests, machines without a device)
+  int block_size = 64;        // CUDA threads per block
+  unsigned host_threads = 0;  // on_host: CPU threads sharing the trajectories (0: all cores)
 };
 
 namespace detail {
@@ -58,7 +59,7 @@ auto solve_gpu_ensemble(const Ens& ens, Alg alg, const EnsembleGPUKernel& backen
   const ODEProblem<decltype(ens.prob.f), State, P> base(ens.prob.f, u0[0], ens.prob.tspan, p[0]);
   KernelEnsembleResult<typename Prob::time_type> r;
   if (backend.on_host) {
-    r = run_kernel_on_host(base, alg, u0, p, opts, cb);
+    r = run_kernel_on_host(base, alg, u0, p, opts, cb, backend.host_threads);
   } else {
 #if defined(__CUDACC__)
     r = solve_gpu_kernel(base, alg, u0, p, opts, backend.block_size, cb);

@@ -11,6 +11,7 @@
 #endif
 #include <cuda_runtime.h>
 #include <chrono>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -41,7 +42,55 @@ struct DeviceArray {
   DeviceArray& operator=(const DeviceArray&) = delete;
 };
 
+// The buffers of solve_gpu_kernel, kept from one call to the next on the same host thread and grown when a
+// call needs more: one device block (inputs, then outputs) and one pinned host block staging it, so a call
+// makes one copy each way and no cudaMalloc / cudaFree (what dominates a small ensemble's latency).
+struct KernelWorkspace {
+  void* dev = nullptr;
+  void* host = nullptr;
+  std::size_t bytes = 0;
+  int device = -1;
+  KernelWorkspace() = default;
+  KernelWorkspace(const KernelWorkspace&) = delete;
+  KernelWorkspace& operator=(const KernelWorkspace&) = delete;
+  ~KernelWorkspace() { release(); }
+  void release() {
+    if (dev) cudaFree(dev);
+    if (host) cudaFreeHost(host);
+    dev = host = nullptr;
+    bytes = 0;
+  }
+  void reserve(std::size_t need) {
+    int d = 0;
+    cuda_check(cudaGetDevice(&d), "cudaGetDevice");
+    if (need <= bytes && d == device) return;
+    release();
+    const std::size_t grow = need + need / 4;
+    cuda_check(cudaMalloc(&dev, grow), "cudaMalloc (kernel workspace)");
+    cuda_check(cudaMallocHost(&host, grow), "cudaMallocHost (kernel workspace)");
+    bytes = grow;
+    device = d;
+  }
+  static KernelWorkspace& of_this_thread() {
+    thread_local KernelWorkspace w;
+    return w;
+  }
+};
+
+// Byte offsets of consecutive arrays in one block, each aligned for any element type.
+struct BlockLayout {
+  std::size_t size = 0;
+  std::size_t add(std::size_t bytes) {
+    const std::size_t at = size;
+    size += (bytes + 255) / 256 * 256;
+    return at;
+  }
+};
+
 }  // namespace detail
+
+// Frees the buffers solve_gpu_kernel keeps between calls on this host thread (they are freed at thread exit too).
+inline void release_gpu_kernel_buffers() { detail::KernelWorkspace::of_this_thread().release(); }
 
 // Whether a CUDA device is usable here (false, not an error, on machines without one).
 inline bool gpu_available() {
@@ -72,29 +121,39 @@ KernelEnsembleResult<typename Prob::time_type> solve_gpu_kernel(const Prob& prob
   r.trajectories = N;
   r.n = state_size(u0[0]);
   r.t = detail::kernel_save_times<T>(opts, t0, t1);
-  const std::size_t nout = r.t.size() * r.n * N;
-  detail::DeviceArray<State> du0(N);
-  detail::DeviceArray<P> dp(N);
-  detail::DeviceArray<T> dsave(r.t.size()), dout(nout), dend(r.n * N);
-  detail::DeviceArray<TrajectoryStats> dstats(N);
+  const std::size_t nsave = r.t.size(), nout = nsave * r.n * N;
+  // inputs [u0 | p | saveat] and outputs [out | u_end | stats] in one block each way
+  detail::BlockLayout in, outl;
+  const std::size_t at_u0 = in.add(N * sizeof(State)), at_p = in.add(N * sizeof(P)), at_t = in.add(nsave * sizeof(T));
+  const std::size_t at_out = outl.add(nout * sizeof(T)), at_end = outl.add(r.n * N * sizeof(T)),
+                    at_st = outl.add(N * sizeof(TrajectoryStats));
+  auto& w = detail::KernelWorkspace::of_this_thread();
+  w.reserve(in.size + outl.size);
+  char* const h = static_cast<char*>(w.host);
+  char* const d = static_cast<char*>(w.dev);
+  std::memcpy(h + at_u0, u0.data(), N * sizeof(State));
+  std::memcpy(h + at_p, p.data(), N * sizeof(P));
+  std::memcpy(h + at_t, r.t.data(), nsave * sizeof(T));
   using detail::cuda_check;
-  cuda_check(cudaMemcpy(du0.ptr, u0.data(), N * sizeof(State), cudaMemcpyHostToDevice), "copying u0");
-  cuda_check(cudaMemcpy(dp.ptr, p.data(), N * sizeof(P), cudaMemcpyHostToDevice), "copying p");
-  cuda_check(cudaMemcpy(dsave.ptr, r.t.data(), r.t.size() * sizeof(T), cudaMemcpyHostToDevice), "copying saveat");
+  cuda_check(cudaMemcpy(d, h, in.size, cudaMemcpyHostToDevice), "copying u0, p and saveat");
+  char* const dout = d + in.size;
+  cuda_check(cudaMemsetAsync(dout, 0, outl.size), "clearing the outputs");  // saves a failed solve never reached: 0
   const unsigned blocks = unsigned((N + std::size_t(block_size) - 1) / std::size_t(block_size));
   const auto start = std::chrono::steady_clock::now();
   detail::ensemble_kernel<Alg, Prob::inplace><<<blocks, unsigned(block_size)>>>(
-      prob.f, du0.ptr, dp.ptr, t0, t1, o, dsave.ptr, int(r.t.size()), dout.ptr, dend.ptr, dstats.ptr, N, cb);
+      prob.f, reinterpret_cast<const State*>(d + at_u0), reinterpret_cast<const P*>(d + at_p), t0, t1, o,
+      reinterpret_cast<const T*>(d + at_t), int(nsave), reinterpret_cast<T*>(dout + at_out),
+      reinterpret_cast<T*>(dout + at_end), reinterpret_cast<TrajectoryStats*>(dout + at_st), N, cb);
   cuda_check(cudaGetLastError(), "launching the kernel");
   cuda_check(cudaDeviceSynchronize(), "running the kernel");
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  cuda_check(cudaMemcpy(h + in.size, dout, outl.size, cudaMemcpyDeviceToHost), "copying the results");
   r.u.resize(nout);
   r.u_end.resize(r.n * N);
   r.stats.resize(N);
-  cuda_check(cudaMemcpy(r.u.data(), dout.ptr, nout * sizeof(T), cudaMemcpyDeviceToHost), "copying the results");
-  cuda_check(cudaMemcpy(r.u_end.data(), dend.ptr, r.n * N * sizeof(T), cudaMemcpyDeviceToHost), "copying the final states");
-  cuda_check(cudaMemcpy(r.stats.data(), dstats.ptr, N * sizeof(TrajectoryStats), cudaMemcpyDeviceToHost),
-             "copying the return codes");
+  std::memcpy(r.u.data(), h + in.size + at_out, nout * sizeof(T));
+  std::memcpy(r.u_end.data(), h + in.size + at_end, r.n * N * sizeof(T));
+  std::memcpy(r.stats.data(), h + in.size + at_st, N * sizeof(TrajectoryStats));
   r.retcodes.resize(N);
   for (std::size_t i = 0; i < N; ++i) r.retcodes[i] = r.stats[i].retcode;
   return r;

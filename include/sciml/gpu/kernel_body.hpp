@@ -3,10 +3,12 @@
 // component c, trajectory i: neighbouring threads write neighbouring addresses), its ReturnCode to rc[i].
 // run_kernel_on_host runs the same body over all trajectories on the CPU (tests, machines without a GPU).
 #pragma once
+#include <chrono>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <vector>
+#include "../ensemble/thread_pool.hpp"
 #include "trajectory.hpp"
 
 namespace sciml {
@@ -72,11 +74,12 @@ std::vector<T> kernel_save_times(const SolveOptions& o, T t0, T t1) {
 
 }  // namespace detail
 
-// The kernel body over trajectories 0..N-1 on the host: what each GPU thread computes.
+// The kernel body over trajectories 0..N-1 on the host: what each GPU thread computes. threads: CPU threads
+// sharing the trajectories (ThreadPool::shared; 0: all cores); the results do not depend on it.
 template <class Alg, class Prob, class State, class P, class Callback = NoKernelCallback>
 KernelEnsembleResult<typename Prob::time_type> run_kernel_on_host(const Prob& prob, Alg, const std::vector<State>& u0,
                                                                   const std::vector<P>& p, const SolveOptions& opts,
-                                                                  const Callback& cb = {}) {
+                                                                  const Callback& cb = {}, unsigned threads = 1) {
   using T = typename Prob::time_type;
   if (u0.size() != p.size())
     throw std::invalid_argument("u0 / p: " + std::to_string(u0.size()) + " initial states for " +
@@ -91,9 +94,12 @@ KernelEnsembleResult<typename Prob::time_type> run_kernel_on_host(const Prob& pr
   r.u.assign(r.t.size() * r.n * r.trajectories, T(0));
   r.u_end.assign(r.n * r.trajectories, T(0));
   r.stats.resize(r.trajectories);
-  for (std::size_t i = 0; i < r.trajectories; ++i)
+  const auto start = std::chrono::steady_clock::now();
+  ThreadPool::shared(threads).parallel_for(r.trajectories, 64, [&](std::size_t i) {
     detail::kernel_body<Alg, Prob::inplace>(i, r.trajectories, prob.f, u0.data(), p.data(), t0, t1, o, r.t.data(),
                                             int(r.t.size()), r.u.data(), r.u_end.data(), r.stats.data(), cb);
+  });
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.retcodes.resize(r.trajectories);
   for (std::size_t i = 0; i < r.trajectories; ++i) r.retcodes[i] = r.stats[i].retcode;
   return r;

@@ -108,6 +108,7 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
     st.saved = j + 1;
   };
   while (isave < nsave && saveat[isave] == t0) keep(isave++, u);
+  T next_save = isave < nsave ? saveat[isave] : t1;
   st.t = double(t0);
   if (t0 == t1) {
     st.retcode = ReturnCode::Success;
@@ -248,14 +249,16 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
         ta = tb;
       }
     }
-    // saveat times in (tprev, t]: the step's end point itself, or its interpolant
-    for (; isave < nsave && tdir * (saveat[isave] - t) <= 0; ++isave) {
-      if (saveat[isave] == t) {
+    // saveat times in (tprev, t]: the step's end point itself, or its interpolant (the next one is kept in a
+    // register: no memory read on the step's path)
+    while (isave < nsave && tdir * (next_save - t) <= 0) {
+      if (next_save == t) {
         keep(isave, u);
       } else {
-        interp(saveat[isave], tmp);
+        interp(next_save, tmp);
         keep(isave, tmp);
       }
+      if (++isave < nsave) next_save = saveat[isave];
     }
     if constexpr (Callback::has_continuous) {
       const auto& cc = detail::continuous_of(cb);
