@@ -5,7 +5,9 @@
 // device transfers, achieved FLOP/s (195 flops per Tsit5 Lorenz step, the paper's count) against the device's
 // FP32 peak, and the same ensembles by EnsembleGPUArray (the array-at-a-time form: one launch per stage, one
 // shared step, a reduction per step) on the same device; writes a markdown table (--out) and CSV (--csv).
-//   bench_gpu_ensemble [--out docs/benchmarks-gpu.md] [--csv FILE] [--max-k 10] [--repeats 5]
+//   bench_gpu_ensemble [--out FILE.md] [--csv FILE] [--min-k 0] [--max-k 10] [--repeats 5] [--modes fixed,adaptive]
+//                      [--no-array]   (N = 8 * 4^k for k in [min-k, max-k]; --no-array: EnsembleGPUKernel only,
+//                      e.g. to profile its kernel alone with ncu)
 #include <cuda_runtime.h>
 #include <algorithm>
 #include <chrono>
@@ -54,7 +56,7 @@ double peak_fp32_gflops(std::string& name) {
   return double(sms) * fp32_per_sm * 2.0 * double(clock_khz) * 1e3 * 1e-9;
 }
 
-Row run(const std::string& mode, std::size_t N, const sciml::SolveOptions& o, int repeats) {
+Row run(const std::string& mode, std::size_t N, const sciml::SolveOptions& o, int repeats, bool array) {
   std::vector<S3> u0(N, S3{1.f, 0.f, 0.f}), p(N);
   for (std::size_t i = 0; i < N; ++i) p[i] = {10.f, float(21.0 * double(i) / double(N > 1 ? N - 1 : 1)), 8.f / 3.f};
   const sciml::ODEProblem prob(Lorenz{}, u0[0], {0.f, 1.f}, p[0]);
@@ -71,17 +73,17 @@ Row run(const std::string& mode, std::size_t N, const sciml::SolveOptions& o, in
       double s = 0;
       for (const auto& st : res.stats) s += double(st.naccept + st.nreject);
       r.steps = s / double(N);
-      continue;
+      if (repeats > 0) continue;  // else the warm-up is the only run
     }
     r.kernel = std::min(r.kernel, res.seconds);
     r.total = std::min(r.total, total);
   }
-  r.array = 1e300;
-  for (int k = 0; k <= repeats; ++k) {  // the array-at-a-time form on the same device
+  r.array = array ? 1e300 : std::nan("");
+  for (int k = 0; array && k <= repeats; ++k) {  // the array-at-a-time form on the same device
     double secs = 0;
     const auto res = sciml::solve_gpu_array(prob, sciml::Tsit5{}, u0, p, o, &secs);
     r.array_steps = double(res.second.naccept + res.second.nreject);
-    if (k > 0) r.array = std::min(r.array, secs);
+    if (k > 0 || repeats == 0) r.array = std::min(r.array, secs);
   }
   std::fprintf(stderr, "  %-9s N = %8zu  kernel %10.3f ms  with transfers %10.3f ms  steps %7.1f  %8.1f GFLOP/s  array %10.3f ms\n",
                mode.c_str(), N, r.kernel * 1e3, r.total * 1e3, r.steps, r.gflops(), r.array * 1e3);
@@ -92,7 +94,9 @@ Row run(const std::string& mode, std::size_t N, const sciml::SolveOptions& o, in
 
 int main(int argc, char** argv) {
   std::string out, csv;
-  int max_k = 10, repeats = 5;
+  int min_k = 0, max_k = 10, repeats = 5;
+  std::string modes = "fixed,adaptive";
+  bool array = true;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -105,9 +109,13 @@ int main(int argc, char** argv) {
     if (a == "--out") out = next();
     else if (a == "--csv") csv = next();
     else if (a == "--max-k") max_k = std::atoi(next().c_str());
+    else if (a == "--min-k") min_k = std::atoi(next().c_str());
+    else if (a == "--modes") modes = next();
+    else if (a == "--no-array") array = false;
     else if (a == "--repeats") repeats = std::atoi(next().c_str());
     else {
-      std::fprintf(stderr, "usage: bench_gpu_ensemble [--out FILE.md] [--csv FILE] [--max-k K] [--repeats R]\n");
+      std::fprintf(stderr, "usage: bench_gpu_ensemble [--out FILE.md] [--csv FILE] [--min-k K] [--max-k K] [--repeats R] "
+                           "[--modes fixed,adaptive] [--no-array]\n");
       return 2;
     }
   }
@@ -124,10 +132,20 @@ int main(int argc, char** argv) {
   sciml::SolveOptions adaptive;
   adaptive.reltol = 1e-8;
   adaptive.abstol = 1e-8;
-  for (int k = 0; k <= max_k; ++k) {
+  std::ofstream csvf;  // written row by row: a run cut short keeps what it measured
+  if (!csv.empty()) {
+    csvf.open(csv);
+    csvf << "mode,N,kernel_s,total_s,steps,gflops,peak_gflops,failures,array_s,array_steps\n" << std::flush;
+  }
+  for (int k = min_k; k <= max_k; ++k) {
     const std::size_t N = std::size_t(8) << (2 * k);
-    rows.push_back(run("fixed", N, fixed, repeats));
-    rows.push_back(run("adaptive", N, adaptive, repeats));
+    for (const char* mode : {"fixed", "adaptive"}) {
+      if (modes.find(mode) == std::string::npos) continue;
+      const Row& r = rows.emplace_back(run(mode, N, mode[0] == 'f' ? fixed : adaptive, repeats, array));
+      if (csvf.is_open())
+        csvf << r.mode << ',' << r.N << ',' << r.kernel << ',' << r.total << ',' << r.steps << ',' << r.gflops() << ','
+             << peak << ',' << r.failures << ',' << r.array << ',' << r.array_steps << '\n' << std::flush;
+    }
   }
   std::ostringstream md;
   char date[64];
@@ -152,12 +170,5 @@ int main(int argc, char** argv) {
   }
   std::printf("%s", md.str().c_str());
   if (!out.empty()) std::ofstream(out) << md.str();
-  if (!csv.empty()) {
-    std::ofstream f(csv);
-    f << "mode,N,kernel_s,total_s,steps,gflops,peak_gflops,failures,array_s,array_steps\n";
-    for (const auto& r : rows)
-      f << r.mode << ',' << r.N << ',' << r.kernel << ',' << r.total << ',' << r.steps << ',' << r.gflops() << ','
-        << peak << ',' << r.failures << ',' << r.array << ',' << r.array_steps << '\n';
-  }
   return 0;
 }

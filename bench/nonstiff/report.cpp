@@ -222,7 +222,19 @@ void print_tables(const std::vector<Problem>& problems, const std::vector<Run>& 
        "output, a dependent chain like the stages of a step (RHS latency plus one axpy). Target: ratio <= (s+1)/s, i.e. the integrator's own work "
        "per step costs at most one more RHS call.\n\n";
   overhead_table(o, overhead);
-  o << "\nCSV: `bench/results/*.csv`; plots: `bench/plot_nonstiff.py` (run by `make bench`).\n";
+  o << "\nCSV: `bench/results/*.csv`; plots: `bench/plot_nonstiff.py` (run by `make bench`).\n"
+       "\n"
+       "## Other benchmark pages\n"
+       "\n"
+       "- [benchmarks-stiff.md](benchmarks-stiff.md): stiff problems against SUNDIALS CVODE and SciPy.\n"
+       "- [benchmarks-sciml.md](benchmarks-sciml.md): gradients (adjoints, forward sensitivities) over the forward solve, the\n"
+       "  UDE pipeline, and the race against torchdiffeq.\n"
+       "- [benchmarks-python.md](benchmarks-python.md): the Python package against SciPy's `solve_ivp`.\n"
+       "- [benchmarks-ensemble.md](benchmarks-ensemble.md): ensembles on the CPU (EnsembleThreads over 1 and 2 cores, MPI with\n"
+       "  2 ranks) on the DiffEqGPU Lorenz benchmark.\n"
+       "- [benchmarks-gpu.md](benchmarks-gpu.md): the same benchmark on a GPU (EnsembleGPUKernel, EnsembleGPUArray, JAX/diffrax,\n"
+       "  torchdiffeq), written by `bench/gpu_ensemble/run_on_device.sh` on a machine with a CUDA device; absent until such\n"
+       "  a run.\n";
   std::cout << o.str() << std::flush;
   if (!md_path.empty()) {
     std::ofstream out(md_path);

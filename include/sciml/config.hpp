@@ -24,6 +24,14 @@
 #define SCIML_FLATTEN
 #endif
 
+// Fully unroll the next loop on a device (constant trip count): indices become constants, so small fixed-size
+// arrays stay in registers instead of local memory. Host compilers unroll by their own measure.
+#if defined(__CUDA_ARCH__)
+#define SCIML_UNROLL _Pragma("unroll")
+#else
+#define SCIML_UNROLL
+#endif
+
 #define SCIML_VERSION_MAJOR 0
 #define SCIML_VERSION_MINOR 1
 #define SCIML_VERSION_PATCH 0

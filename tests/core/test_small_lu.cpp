@@ -1,7 +1,8 @@
-// SmallLU: solves against known solutions (including ones that need pivoting and ill-conditioned Hilbert
-// matrices), detects singular and non-finite matrices, works in float, and solves a ROBER Newton matrix built
-// from the AD Jacobian.
+// SmallLU: solves against known solutions (including ones that need pivoting, every row order of a 4 x 4
+// matrix, and ill-conditioned Hilbert matrices), detects singular and non-finite matrices, works in float, and
+// solves a ROBER Newton matrix built from the AD Jacobian.
 #include <gtest/gtest.h>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sciml/core/smatrix.hpp>
@@ -16,6 +17,26 @@ TEST(SmallLU, SolvesWithPivoting) {
   ASSERT_TRUE(lu.factorize(A));
   const auto y = lu.solve(b);
   for (int i = 0; i < 3; ++i) EXPECT_NEAR(y[i], x[i], 1e-14);
+}
+
+TEST(SmallLU, EveryRowOrderOfAMatrix) {
+  // the rows of a matrix whose pivots are its large entries, in all 24 orders: each factorisation swaps rows at
+  // different steps and to different places, and every solve must still return x
+  const double base[4][4] = {{9, 1, 2, 1}, {1, 1, 8, 2}, {2, 7, 1, 1}, {1, 2, 1, 6}};
+  const sciml::SVector<double, 4> x{1.0, -2.0, 3.0, 0.5};
+  int order[4] = {0, 1, 2, 3};
+  int tried = 0;
+  do {
+    sciml::SMatrix<double, 4> A{};
+    for (std::size_t i = 0; i < 4; ++i)
+      for (std::size_t j = 0; j < 4; ++j) A(i, j) = base[order[i]][j];
+    sciml::SmallLU<double, 4> lu;
+    ASSERT_TRUE(lu.factorize(A));
+    const auto y = lu.solve(A * x);
+    for (int i = 0; i < 4; ++i) EXPECT_NEAR(y[i], x[i], 1e-13) << "row order " << order[0] << order[1] << order[2] << order[3];
+    ++tried;
+  } while (std::next_permutation(order, order + 4));
+  EXPECT_EQ(tried, 24);
 }
 
 TEST(SmallLU, HilbertAccuracy) {

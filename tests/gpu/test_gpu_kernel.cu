@@ -1,6 +1,11 @@
 // EnsembleGPUKernel on a device: the Lorenz rho sweep (DiffEqGPU's set-up) solved by one CUDA thread per
-// trajectory agrees with the same kernel body run on the CPU. Skips, with a message, where no device is present.
+// trajectory (Tsit5, Vern7, Vern9; Rodas5P, Rosenbrock23, Kvaerno5 on ROBER) agrees with the same kernel body run
+// on the CPU. Skips, with a message, where no device is present.
+#if __has_include(<gtest/gtest.h>) && !defined(SCIML_MINI_GTEST)
 #include <gtest/gtest.h>
+#else
+#include "mini_gtest.hpp"  // no googletest (e.g. the device machine): the few macros this file uses
+#endif
 #include <cmath>
 #include <vector>
 #include <sciml/gpu/array_ensemble.cuh>
@@ -29,15 +34,15 @@ struct Lorenz {
   }
 };
 
-template <class T>
-void compare(const sciml::SolveOptions& o, double tol) {
+template <class T, class Alg = sciml::Tsit5>
+void compare(const sciml::SolveOptions& o, double tol, Alg alg = {}) {
   if (!sciml::gpu_available()) GTEST_SKIP() << "no CUDA device here: the kernel body is tested on the CPU (test_kernel_body)";
   const std::size_t N = 10000;
   std::vector<sciml::SVector<T, 3>> u0(N, sciml::SVector<T, 3>{T(1), T(0), T(0)}), p(N);
   for (std::size_t i = 0; i < N; ++i) p[i] = {T(10), T(21.0 * double(i) / double(N - 1)), T(8.0 / 3.0)};
   const sciml::ODEProblem prob(Lorenz{}, u0[0], {T(0), T(1)}, p[0]);
-  const auto g = sciml::solve_gpu_kernel(prob, sciml::Tsit5{}, u0, p, o);
-  const auto h = sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, p, o);
+  const auto g = sciml::solve_gpu_kernel(prob, alg, u0, p, o);
+  const auto h = sciml::run_kernel_on_host(prob, alg, u0, p, o, sciml::NoKernelCallback{}, 0);
   ASSERT_EQ(g.failures(), 0u);
   for (std::size_t i = 0; i < N; ++i)
     for (std::size_t j = 0; j < g.t.size(); ++j)
@@ -62,6 +67,18 @@ TEST(GpuKernel, AdaptiveDoubleMatchesHost) {
   compare<double>(o, 1e-9);
 }
 
+TEST(GpuKernel, VernerMethodsMatchHost) {
+  sciml::SolveOptions o;
+  o.adaptive = false;
+  o.dt = 0.001;
+  compare<float>(o, 1e-4, sciml::Vern7{});
+  o = {};
+  o.reltol = 1e-10;
+  o.abstol = 1e-10;
+  o.saveat = sciml::SaveAt(0.25);  // Vern9's interpolation-only stages on the device
+  compare<double>(o, 1e-9, sciml::Vern9{});
+}
+
 template <class Alg>
 void stiff_on_device(Alg alg) {
   const std::size_t N = 4096;
@@ -72,7 +89,7 @@ void stiff_on_device(Alg alg) {
   o.reltol = 1e-6;
   o.abstol = 1e-10;
   const auto g = sciml::solve_gpu_kernel(prob, alg, u0, k, o);
-  const auto h = sciml::run_kernel_on_host(prob, alg, u0, k, o);
+  const auto h = sciml::run_kernel_on_host(prob, alg, u0, k, o, sciml::NoKernelCallback{}, 0);
   ASSERT_EQ(g.failures(), 0u);
   for (std::size_t i = 0; i < N; ++i)
     for (std::size_t c = 0; c < 3; ++c)
@@ -207,4 +224,41 @@ TEST(GpuKernel, ArrayFormMatchesHost) {
   EXPECT_NEAR(double(gs.naccept), double(hs.naccept), 2.0);  // the device's summation order may move one decision
   for (std::size_t i = 0; i < N; ++i)
     for (std::size_t c = 0; c < 3; ++c) ASSERT_NEAR(g[i][c], h[i][c], 1e-7 * (1 + std::abs(h[i][c])));
+}
+
+TEST(GpuKernel, RepeatedCallsReuseTheBuffersCleanly) {
+  // solve_gpu_kernel keeps its buffers between calls: a large call, then a smaller one with a failing trajectory
+  // (its saves after t0 never reached must read 0, as on the host, not what the large call left there), then
+  // the large call again, which must give bit for bit what it gave the first time
+  if (!sciml::gpu_available()) GTEST_SKIP() << "no CUDA device here: the kernel body is tested on the CPU (test_kernel_body)";
+  auto sweep = [](std::size_t N) {
+    std::vector<sciml::SVector<double, 3>> p(N);
+    for (std::size_t i = 0; i < N; ++i) p[i] = {10.0, 28.0 * double(i + 1) / double(N), 8.0 / 3.0};
+    return p;
+  };
+  sciml::SolveOptions o;
+  o.reltol = 1e-8;
+  o.abstol = 1e-8;
+  o.saveat = sciml::SaveAt(0.1);
+  const auto pa = sweep(5000);
+  const std::vector<sciml::SVector<double, 3>> ua(pa.size(), sciml::SVector<double, 3>{1, 0, 0});
+  const sciml::ODEProblem prob(Lorenz{}, ua[0], {0.0, 1.0}, pa[0]);
+  const auto first = sciml::solve_gpu_kernel(prob, sciml::Tsit5{}, ua, pa, o);
+  ASSERT_EQ(first.failures(), 0u);
+  auto pb = sweep(3);
+  pb[1][1] = std::nan("");  // f is NaN at t0: InitialFailure after the save at t0
+  const std::vector<sciml::SVector<double, 3>> ub(3, sciml::SVector<double, 3>{1, 0, 0});
+  const auto g = sciml::solve_gpu_kernel(prob, sciml::Tsit5{}, ub, pb, o);
+  const auto h = sciml::run_kernel_on_host(prob, sciml::Tsit5{}, ub, pb, o);
+  ASSERT_EQ(g.retcodes[1], sciml::ReturnCode::InitialFailure);
+  ASSERT_EQ(h.retcodes[1], sciml::ReturnCode::InitialFailure);
+  ASSERT_EQ(g.u.size(), h.u.size());
+  for (std::size_t k = 0; k < g.u.size(); ++k) ASSERT_NEAR(g.u[k], h.u[k], 1e-9 * (1 + std::abs(h.u[k]))) << k;
+  for (std::size_t j = 1; j < g.t.size(); ++j) ASSERT_EQ(g.value(1, j, 0), 0.0) << "save " << j;
+  const auto again = sciml::solve_gpu_kernel(prob, sciml::Tsit5{}, ua, pa, o);
+  ASSERT_EQ(again.u, first.u);
+  ASSERT_EQ(again.u_end, first.u_end);
+  sciml::release_gpu_kernel_buffers();
+  const auto fresh = sciml::solve_gpu_kernel(prob, sciml::Tsit5{}, ua, pa, o);
+  ASSERT_EQ(fresh.u, first.u);
 }

@@ -65,9 +65,12 @@ TEST(KernelBody, AdaptiveEndPointsEqualSolve) {
   o.save_everystep = false;
   o.save_start = false;
   check_against_solve<double>(sciml::Tsit5{}, o, 1e-14);
+  check_against_solve<double>(sciml::Vern7{}, o, 1e-14);
+  check_against_solve<double>(sciml::Vern9{}, o, 1e-14);
   o.reltol = 1e-5;
   o.abstol = 1e-5;
   check_against_solve<float>(sciml::Tsit5{}, o, 1e-6);
+  check_against_solve<float>(sciml::Vern7{}, o, 1e-6);
 }
 
 TEST(KernelBody, FixedStepEqualsSolve) {
@@ -78,6 +81,8 @@ TEST(KernelBody, FixedStepEqualsSolve) {
   o.save_start = false;
   check_against_solve<float>(sciml::Tsit5{}, o, 1e-6);
   check_against_solve<double>(sciml::Tsit5{}, o, 1e-14);
+  check_against_solve<float>(sciml::Vern7{}, o, 1e-6);
+  check_against_solve<double>(sciml::Vern9{}, o, 1e-14);
 }
 
 TEST(KernelBody, SaveatThroughTheInterpolant) {

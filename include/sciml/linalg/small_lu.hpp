@@ -14,19 +14,22 @@ namespace sciml {
 template <class T, std::size_t N>
 struct SmallLU {
   SMatrix<T, N, N> lu;  // L (unit diagonal, below) and U (on and above the diagonal)
-  int perm[N];          // row i of the factorisation is row perm[i] of A
+  int piv[N];           // step k swapped rows k and piv[k] >= k (LAPACK's ipiv)
   bool singular = true;
 
-  // Factorise A; returns false (and sets singular) for a singular or non-finite matrix.
+  // Factorise A; returns false (and sets singular) for a singular or non-finite matrix. Rows are swapped by
+  // comparing each candidate row with the pivot's, never by indexing with it: once the loops are unrolled
+  // every index is a constant, so on a GPU the factors stay in registers instead of local memory.
   SCIML_HD bool factorize(const SMatrix<T, N, N>& A) {
     using std::abs;
     using std::isfinite;
     lu = A;
-    for (std::size_t i = 0; i < N; ++i) perm[i] = int(i);
     singular = false;
+    SCIML_UNROLL
     for (std::size_t k = 0; k < N; ++k) {
       std::size_t p = k;
       auto best = abs(value_of(lu(k, k)));  // a real magnitude (T may be complex)
+      SCIML_UNROLL
       for (std::size_t i = k + 1; i < N; ++i) {
         const auto v = abs(value_of(lu(i, k)));
         if (v > best) {
@@ -38,20 +41,23 @@ struct SmallLU {
         singular = true;
         return false;
       }
-      if (p != k) {
+      piv[k] = int(p);
+      SCIML_UNROLL
+      for (std::size_t i = k + 1; i < N; ++i) {
+        if (i != p) continue;
+        SCIML_UNROLL
         for (std::size_t j = 0; j < N; ++j) {
           const T tmp = lu(k, j);
-          lu(k, j) = lu(p, j);
-          lu(p, j) = tmp;
+          lu(k, j) = lu(i, j);
+          lu(i, j) = tmp;
         }
-        const int t = perm[k];
-        perm[k] = perm[p];
-        perm[p] = t;
       }
       const T inv = T(1) / lu(k, k);
+      SCIML_UNROLL
       for (std::size_t i = k + 1; i < N; ++i) {
         const T l = lu(i, k) * inv;
         lu(i, k) = l;
+        SCIML_UNROLL
         for (std::size_t j = k + 1; j < N; ++j) lu(i, j) -= l * lu(k, j);
       }
     }
@@ -60,14 +66,25 @@ struct SmallLU {
 
   // x = A^-1 b (factorize must have succeeded).
   SCIML_HD SVector<T, N> solve(const SVector<T, N>& b) const {
-    SVector<T, N> x{};
-    for (std::size_t i = 0; i < N; ++i) {  // L y = P b
-      T s = b[std::size_t(perm[i])];
-      for (std::size_t j = 0; j < i; ++j) s -= lu(i, j) * x[j];
-      x[i] = s;
+    SVector<T, N> x = b;
+    SCIML_UNROLL
+    for (std::size_t k = 0; k < N; ++k) {  // x = P b, the factorisation's swaps in order
+      SCIML_UNROLL
+      for (std::size_t i = k + 1; i < N; ++i) {
+        if (piv[k] != int(i)) continue;
+        const T tmp = x[k];
+        x[k] = x[i];
+        x[i] = tmp;
+      }
     }
+    SCIML_UNROLL
+    for (std::size_t i = 0; i < N; ++i)  // L y = P b
+      SCIML_UNROLL
+      for (std::size_t j = 0; j < i; ++j) x[i] -= lu(i, j) * x[j];
+    SCIML_UNROLL
     for (std::size_t ii = N; ii-- > 0;) {  // U x = y
       T s = x[ii];
+      SCIML_UNROLL
       for (std::size_t j = ii + 1; j < N; ++j) s -= lu(ii, j) * x[j];
       x[ii] = s / lu(ii, ii);
     }

@@ -48,18 +48,22 @@ struct RosenbrockStep {
     const std::size_t N = state_size(u);
     const R gh = R(Tab::gamma) * R(h), inv_h = R(1) / R(h), dh = R(h);
     if (!c.template factorize<Inplace>(f, p, u, t, gh)) {  // a NaN solution: the integrator shrinks h
+      SCIML_UNROLL
       for (std::size_t m = 0; m < N; ++m) unew[m] = R(NAN);
       return 0;
     }
     // (I/(gamma h) - J)^-1 = gamma h (I - gamma h J)^-1
     int nf = 0;
+    SCIML_UNROLL
     for (int i = 0; i < s; ++i) {
       State& fi = k[S - 1];  // the new-point slot is free until the step is accepted
       if (i == 0) {
         fi = k[0];
       } else {
+        SCIML_UNROLL
         for (std::size_t m = 0; m < N; ++m) {
           scalar_t<State> acc = u[m];
+          SCIML_UNROLL
           for (int j = 0; j < i; ++j) acc += R(a[std::size_t(tri(i) + j)]) * k[1 + j][m];
           tmp[m] = acc;
         }
@@ -68,24 +72,31 @@ struct RosenbrockStep {
       }
       State& rhs = c.rhs;
       if constexpr (has_mass_matrix_v<F>) {  // M sum_j C_ij/h k_j
+        SCIML_UNROLL
         for (std::size_t m = 0; m < N; ++m) {
           scalar_t<State> acc = scalar_t<State>(R(0));
+          SCIML_UNROLL
           for (int j = 0; j < i; ++j) acc += R(C[std::size_t(tri(i) + j)]) * inv_h * k[1 + j][m];
           tmp[m] = acc;
         }
         c.apply_mass(tmp, rhs);
+        SCIML_UNROLL
         for (std::size_t m = 0; m < N; ++m) rhs[m] = gh * (rhs[m] + fi[m] + R(d[std::size_t(i)]) * dh * c.dT[m]);
       } else {
+        SCIML_UNROLL
         for (std::size_t m = 0; m < N; ++m) {
           scalar_t<State> acc = fi[m] + R(d[std::size_t(i)]) * dh * c.dT[m];
+          SCIML_UNROLL
           for (int j = 0; j < i; ++j) acc += R(C[std::size_t(tri(i) + j)]) * inv_h * k[1 + j][m];
           rhs[m] = gh * acc;
         }
       }
       c.solve(rhs, k[1 + i]);
     }
+    SCIML_UNROLL
     for (std::size_t m = 0; m < N; ++m) {
       scalar_t<State> acc = u[m];
+      SCIML_UNROLL
       for (int i = 0; i < s; ++i) acc += R(mm[std::size_t(i)]) * k[1 + i][m];
       unew[m] = acc;
     }
@@ -108,8 +119,10 @@ struct RosenbrockStep {
     constexpr auto btilde = Tab::btilde;
     const std::size_t n = state_size(u);
     R acc = 0;
+    SCIML_UNROLL
     for (std::size_t m = 0; m < n; ++m) {
       R e = 0;
+      SCIML_UNROLL
       for (int i = 0; i < s; ++i)
         if (btilde[std::size_t(i)] != 0.0) e += R(btilde[std::size_t(i)]) * value_of(k[1 + i][m]);
       const R au = abs(value_of(u[m])), an = abs(value_of(unew[m]));
@@ -125,12 +138,16 @@ struct RosenbrockStep {
     const R th = R(theta), th1 = R(1) - th;
     constexpr auto mm = Tab::m;
     constexpr auto H = Tab::H;
+    SCIML_UNROLL
     for (std::size_t m = 0; m < state_size(u0); ++m) {
       scalar_t<State> u1 = u0[m];
+      SCIML_UNROLL
       for (int i = 0; i < s; ++i) u1 += R(mm[std::size_t(i)]) * k[1 + i][m];
       scalar_t<State> nest = scalar_t<State>(R(0));
+      SCIML_UNROLL
       for (int r = Tab::ndense - 1; r >= 0; --r) {
         scalar_t<State> D = scalar_t<State>(R(0));
+        SCIML_UNROLL
         for (int i = 0; i < s; ++i) D += R(H[std::size_t(r * s + i)]) * k[1 + i][m];
         nest = r == Tab::ndense - 1 ? D : D + th * nest;
       }
