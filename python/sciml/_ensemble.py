@@ -79,7 +79,8 @@ class EnsembleGPUKernel:
     (compiled by nvcc once and cached). dtype: np.float64 or np.float32 (None: float32 when the u0s or params
     given are float32 arrays, else float64). on_host=True runs the same kernel body on the CPU (compiled by the
     C++ compiler): for machines without a GPU, and to check a GPU run against. block_size: CUDA threads per block.
-    Methods: the explicit Runge-Kutta family (Tsit5, Vern7, Vern9, DP5, DP8, ...) and Rodas5P, Rodas4."""
+    Methods: the explicit Runge-Kutta family (Tsit5, Vern7, Vern9, DP5, DP8, ...), the Rosenbrock methods
+    Rodas5P, Rodas4, Rosenbrock23 and the SDIRK methods Kvaerno5, KenCarp4, TRBDF2, ImplicitEuler."""
 
     def __init__(self, on_host=False, dtype=None, block_size=64):
         if not isinstance(on_host, (bool, np.bool_)):

@@ -23,15 +23,19 @@ import numpy as np
 from . import __version__ as _version
 from . import _jit
 
-# method name -> (C++ type, header); the methods solve_trajectory runs (explicit RK and Rosenbrock, docs/gpu.md)
+# method name -> (C++ type, header); the methods solve_trajectory runs (explicit RK, Rosenbrock and SDIRK,
+# docs/gpu.md)
 KERNEL_METHODS = {
     "Euler": ("sciml::Euler", "erk"), "Midpoint": ("sciml::Midpoint", "erk"), "RK4": ("sciml::RK4", "erk"),
     "BS3": ("sciml::BS3", "erk"), "DP5": ("sciml::DP5", "erk"), "Tsit5": ("sciml::Tsit5", "erk"),
     "Vern6": ("sciml::Vern6", "erk"), "Vern7": ("sciml::Vern7", "erk"), "Vern8": ("sciml::Vern8", "erk"),
     "Vern9": ("sciml::Vern9", "erk"), "DP8": ("sciml::DP8", "erk"), "Rodas4": ("sciml::Rodas4", "rosenbrock"),
-    "Rodas5P": ("sciml::Rodas5P", "rosenbrock"),
+    "Rodas5P": ("sciml::Rodas5P", "rosenbrock"), "Rosenbrock23": ("sciml::Rosenbrock23", "rosenbrock23"),
+    "ImplicitEuler": ("sciml::ImplicitEuler", "sdirk"), "TRBDF2": ("sciml::TRBDF2", "sdirk"),
+    "KenCarp4": ("sciml::KenCarp4", "sdirk"), "Kvaerno5": ("sciml::Kvaerno5", "sdirk"),
 }
-_HEADERS = {"erk": "sciml/algorithm/erk/methods.hpp", "rosenbrock": "sciml/algorithm/rosenbrock/rosenbrock.hpp"}
+_HEADERS = {"erk": "sciml/algorithm/erk/methods.hpp", "rosenbrock": "sciml/algorithm/rosenbrock/rosenbrock.hpp",
+            "rosenbrock23": "sciml/algorithm/rosenbrock/rosenbrock23.hpp", "sdirk": "sciml/algorithm/sdirk/sdirk.hpp"}
 HOST_FLAGS = ["-std=c++20", "-O2", "-fPIC", "-shared"]
 NVCC_FLAGS = ["-std=c++20", "-O3", "--expt-relaxed-constexpr", "-Xcompiler", "-fPIC", "-shared"]
 ABI = 1  # the entry points' signatures below; part of the cache key

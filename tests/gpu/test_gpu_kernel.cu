@@ -6,9 +6,11 @@
 #else
 #include "mini_gtest.hpp"  // no googletest (e.g. the device machine): the few macros this file uses
 #endif
+#include <algorithm>
 #include <cmath>
 #include <vector>
 #include <sciml/gpu/array_ensemble.cuh>
+#include <sciml/linalg/small_lu.hpp>
 #include <sciml/gpu/ensemble_gpu.hpp>
 #include <sciml/ensemble.hpp>
 #include <sciml/nn/mlp.hpp>
@@ -261,4 +263,48 @@ TEST(GpuKernel, RepeatedCallsReuseTheBuffersCleanly) {
   sciml::release_gpu_kernel_buffers();
   const auto fresh = sciml::solve_gpu_kernel(prob, sciml::Tsit5{}, ua, pa, o);
   ASSERT_EQ(fresh.u, first.u);
+}
+
+namespace {
+// SmallLU's device path (pivot rows swapped by comparison, P b by selects) on every row order of a 4 x 4 matrix
+__global__ void lu_solves(const sciml::SMatrix<double, 4>* A, const sciml::SVector<double, 4>* b,
+                          sciml::SVector<double, 4>* x, int* ok, int n) {
+  const int i = int(blockIdx.x * blockDim.x + threadIdx.x);
+  if (i >= n) return;
+  sciml::SmallLU<double, 4> lu;
+  ok[i] = lu.factorize(A[i]) ? 1 : 0;
+  x[i] = lu.solve(b[i]);
+}
+}  // namespace
+
+TEST(GpuKernel, SmallLUOnTheDeviceSolvesEveryRowOrder) {
+  if (!sciml::gpu_available()) GTEST_SKIP() << "no CUDA device here: SmallLU is tested on the CPU (test_small_lu)";
+  const double base[4][4] = {{9, 1, 2, 1}, {1, 1, 8, 2}, {2, 7, 1, 1}, {1, 2, 1, 6}};
+  const sciml::SVector<double, 4> x{1.0, -2.0, 3.0, 0.5};
+  std::vector<sciml::SMatrix<double, 4>> A;
+  std::vector<sciml::SVector<double, 4>> b;
+  int order[4] = {0, 1, 2, 3};
+  do {
+    sciml::SMatrix<double, 4> m{};
+    for (std::size_t r = 0; r < 4; ++r)
+      for (std::size_t c = 0; c < 4; ++c) m(r, c) = base[order[r]][c];
+    A.push_back(m);
+    b.push_back(m * x);
+  } while (std::next_permutation(order, order + 4));
+  const int n = int(A.size());
+  sciml::detail::DeviceArray<sciml::SMatrix<double, 4>> dA(A.size());
+  sciml::detail::DeviceArray<sciml::SVector<double, 4>> db(b.size()), dx(b.size());
+  sciml::detail::DeviceArray<int> dok(A.size());
+  ASSERT_EQ(cudaMemcpy(dA.ptr, A.data(), A.size() * sizeof(A[0]), cudaMemcpyHostToDevice), cudaSuccess);
+  ASSERT_EQ(cudaMemcpy(db.ptr, b.data(), b.size() * sizeof(b[0]), cudaMemcpyHostToDevice), cudaSuccess);
+  lu_solves<<<1, 32>>>(dA.ptr, db.ptr, dx.ptr, dok.ptr, n);
+  ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+  std::vector<sciml::SVector<double, 4>> got(b.size());
+  std::vector<int> ok(A.size());
+  ASSERT_EQ(cudaMemcpy(got.data(), dx.ptr, got.size() * sizeof(got[0]), cudaMemcpyDeviceToHost), cudaSuccess);
+  ASSERT_EQ(cudaMemcpy(ok.data(), dok.ptr, ok.size() * sizeof(int), cudaMemcpyDeviceToHost), cudaSuccess);
+  for (int k = 0; k < n; ++k) {
+    ASSERT_EQ(ok[k], 1) << "row order " << k;
+    for (std::size_t c = 0; c < 4; ++c) ASSERT_NEAR(got[k][c], x[c], 1e-13) << "row order " << k;
+  }
 }

@@ -187,6 +187,9 @@ TEST(KernelBody, RefusesWhatAKernelCannotDo) {
   o.abstol = sciml::Tolerance(std::vector<double>{1e-6, 1e-6, 1e-6});
   EXPECT_THROW(sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, ps, o), std::invalid_argument);
   o = {};
+  o.maxiters = 1'000'000'000;  // beyond what the kernel's 32-bit counters allow
+  EXPECT_THROW(sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, ps, o), std::invalid_argument);
+  o = {};
   o.adaptive = false;  // no dt
   EXPECT_THROW(sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, ps, o), std::invalid_argument);
   o = {};

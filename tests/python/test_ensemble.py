@@ -301,10 +301,13 @@ def test_gpu_kernel_on_host_stiff_and_failing():
     ps = np.array([[0.04, 3e7, 1e4], [0.02, 3e7, 1e4], [0.04, 1e7, 1e4]])
     ens = sciml.EnsembleProblem(prob)
     kw = dict(saveat=[1.0, 10.0, 100.0], reltol=1e-6, abstol=1e-8)
-    cpu = sciml.solve(ens, sciml.Rodas5P(), sciml.EnsembleSerial(), params=ps, jit="bytecode", **kw)
-    host = sciml.solve(ens, sciml.Rodas5P(), sciml.EnsembleGPUKernel(on_host=True), params=ps, **kw)
-    assert host.success
-    np.testing.assert_allclose(host.u, cpu.u, rtol=1e-6, atol=1e-12)
+    for alg in (sciml.Rodas5P(), sciml.Rosenbrock23(), sciml.Kvaerno5(), sciml.KenCarp4(), sciml.TRBDF2(),
+                sciml.ImplicitEuler()):  # every stiff method a kernel runs
+        cpu = sciml.solve(ens, alg, sciml.EnsembleSerial(), params=ps, jit="bytecode", **kw)
+        host = sciml.solve(ens, alg, sciml.EnsembleGPUKernel(on_host=True), params=ps, **kw)
+        assert host.success, alg
+        np.testing.assert_allclose(host.u, cpu.u, rtol=1e-6, atol=1e-12, err_msg=repr(alg))
+        assert list(host.stats["naccept"]) == list(cpu.stats["naccept"]), alg  # the same steps
     # a failing trajectory in the kernel: its own retcode, NaN where it did not save, the others exact
     bprob = sciml.ODEProblem(blowup, [1.0], (0.0, 1.0), [0.5])
     bps = np.array([[0.1], [3.0], [0.5]])
@@ -370,7 +373,7 @@ def test_generated_source_holds_the_model(prob):
     assert "using Real = float;" in src and "sciml::Vern9" in src and "solve_gpu_kernel" in src
     assert "SCIML_HD U operator()" in src and 'extern "C"' in src
     with pytest.raises(ValueError, match="alg"):
-        sciml.gpu_kernel_source(prob, sciml.KenCarp4())
+        sciml.gpu_kernel_source(prob, sciml.FBDF())  # multistep: no kernel
 
 
 def test_nvcc_missing_is_named(prob, monkeypatch):
@@ -393,6 +396,8 @@ def test_generated_source_compiles_with_nvcc(prob):
     rober_like = sciml.ODEProblem(every_op, [0.7, -0.3], (0.0, 2.0), [1.0, 2.0])
     info = sciml.build_gpu_kernel(rober_like, sciml.Rodas5P(), np.float64, on_host=False)
     assert os.path.isfile(info["library"])
+    info = sciml.build_gpu_kernel(rober_like, sciml.Kvaerno5(), np.float64, on_host=False)  # SDIRK: Newton in a thread
+    assert os.path.isfile(info["library"])
 
 
 @pytest.mark.skipif(_gpu.device()[0] == 0 or _gpu.nvcc() is None,
@@ -411,6 +416,8 @@ def test_gpu_run_matches_on_host(prob):
         (prob, sciml.Tsit5(), np.float64, rho_sweep(4096), dict(saveat=0.25, reltol=1e-8, abstol=1e-8), 1e-9, 1.0),
         (prob, sciml.Tsit5(), np.float32, rho_sweep(4096), dict(adaptive=False, dt=0.001), 1e-4, 1.0),
         (stiff, sciml.Rodas5P(), np.float64, kps, dict(reltol=1e-6, abstol=1e-10), 1e-8, 1e-4),
+        (stiff, sciml.Rosenbrock23(), np.float64, kps, dict(reltol=1e-6, abstol=1e-10), 1e-8, 1e-4),
+        (stiff, sciml.Kvaerno5(), np.float64, kps, dict(reltol=1e-6, abstol=1e-10), 1e-8, 1e-4),
     ]
     for p, alg, dtype, ps, kw, tol, floor in cases:
         ens = sciml.EnsembleProblem(p)

@@ -8,9 +8,9 @@
 namespace sciml::detail {
 
 // f0 = f(t0, u0) must be given; u1/f1 are work vectors of u0's size. Adds its f calls to nf.
-template <bool Inplace, class F, class P, class State, class T, class R>
+template <bool Inplace, class F, class P, class State, class T, class R, class Count>
 SCIML_HD T initial_dt(const F& f, const P& p, const State& u0, T t0, T tdir, const State& f0, int order,
-             const TolView<R>& tol, T dtmax, State& u1, State& f1, long& nf) {
+             const TolView<R>& tol, T dtmax, State& u1, State& f1, Count& nf) {
   using std::abs;
   using std::fmax;
   using std::fmin;

@@ -169,7 +169,7 @@ TrajectoryStats array_solve(Mem& mem, const F& f, std::size_t n, T t0, T t1, con
   }
   mem.each(ArrayRhs<Inplace, F, State, P, T>{f, mem.p, mem.u, mem.k, t});  // k_0 = f(t0, u0)
   st.nf += 1;
-  long iters = 0;
+  int iters = 0;
   for (;;) {
     if (iters >= o.maxiters) {
       st.retcode = ReturnCode::MaxIters;

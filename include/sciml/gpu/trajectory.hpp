@@ -33,18 +33,21 @@ struct KernelOptions {
   T dt = 0;  // the fixed step (adaptive = false), or the first step (0: Hairer's estimate)
   T dtmin = 0, dtmax = std::numeric_limits<T>::infinity();
   bool adaptive = true;
-  long maxiters = 100000;
+  int maxiters = 100000;
   detail::ControllerState<T> controller{};  // configured for the method (kernel_options)
 };
 
-// What a trajectory reports.
+// What a trajectory reports (32 bytes: 32-bit counters are cheaper in a GPU thread's step loop and in the copy
+// back; kernel_options bounds maxiters so that they cannot overflow).
 struct TrajectoryStats {
-  ReturnCode retcode = ReturnCode::Default;
-  long nf = 0, naccept = 0, nreject = 0;
-  long nevents = 0;
+  double t = 0;  // where the solve ended
+  int nf = 0, naccept = 0, nreject = 0, nevents = 0;
   int saved = 0;  // how many of the saveat times were reached (all of them on success)
-  double t = 0;   // where the solve ended
+  ReturnCode retcode = ReturnCode::Default;
 };
+
+// The most steps a kernel trajectory may take (maxiters): its f-call count stays below 2^31 for any method.
+inline constexpr long kernel_max_iters = 50'000'000;
 
 // SolveOptions -> KernelOptions for method Alg on scalars T. Options a kernel cannot honour (callbacks aside:
 // per-component abstol, tstops, dense output, every-step saving) throw std::invalid_argument naming them.
@@ -62,6 +65,10 @@ KernelOptions<T> kernel_options(const SolveOptions& o) {
   if (!(o.dt >= 0) || !std::isfinite(o.dt)) throw std::invalid_argument("dt must be a finite magnitude >= 0");
   if (!(o.dtmax > 0)) throw std::invalid_argument("dtmax must be > 0");
   if (o.maxiters <= 0) throw std::invalid_argument("maxiters must be > 0");
+  if (o.maxiters > kernel_max_iters)
+    throw std::invalid_argument("maxiters: at most " + std::to_string(kernel_max_iters) +
+                                " steps per trajectory in a GPU kernel (its counters are 32-bit); got " +
+                                std::to_string(o.maxiters));
   const bool adaptive = o.adaptive && Alg::is_adaptive;
   if (!adaptive && o.dt == 0) throw std::invalid_argument("dt: a fixed-step solve (adaptive = false) needs dt > 0");
   KernelOptions<T> k;
@@ -71,7 +78,7 @@ KernelOptions<T> kernel_options(const SolveOptions& o) {
   k.dtmin = T(o.dtmin);
   k.dtmax = std::isfinite(o.dtmax) ? T(o.dtmax) : std::numeric_limits<T>::infinity();
   k.adaptive = adaptive;
-  k.maxiters = o.maxiters;
+  k.maxiters = int(o.maxiters);
   k.controller = detail::ControllerState<T>::configure(o.controller, Alg::default_controller(),
                                                        T((Step::order < Step::embedded_order ? Step::order
                                                                                                : Step::embedded_order) + 1));
@@ -102,6 +109,11 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
   std::array<State, TOT> k;
   State tmp = u, unew = u;
   T t = t0;
+  auto finish = [&](ReturnCode rc) {  // where the solve ends; st.t is set only here, not in the step loop
+    st.retcode = rc;
+    st.t = double(t);
+    return st;
+  };
   int isave = 0;
   auto keep = [&](int j, const State& x) {
     save(j, x);
@@ -109,16 +121,13 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
   };
   while (isave < nsave && saveat[isave] == t0) keep(isave++, u);
   T next_save = isave < nsave ? saveat[isave] : t1;
-  st.t = double(t0);
   if (t0 == t1) {
-    st.retcode = ReturnCode::Success;
-    return st;
+    return finish(ReturnCode::Success);
   }
   detail::eval_rhs<Inplace>(f, k[0], u, p, t);
   ++st.nf;
   if (!all_finite(k[0])) {
-    st.retcode = ReturnCode::InitialFailure;
-    return st;
+    return finish(ReturnCode::InitialFailure);
   }
   T dt;
   if (o.dt > 0) {
@@ -126,7 +135,7 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
   } else {
     dt = tdir * detail::initial_dt<Inplace>(f, p, u, t, tdir, k[0], Step::order, tol, dtmax, tmp, unew, st.nf);
   }
-  long iters = 0;
+  int iters = 0;
   int newton_fails = 0;
   bool k0_stale = false, nudge = false;
   T g_prev = 0;  // the continuous callback's condition at the current point
@@ -136,8 +145,7 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
   }
   for (;;) {
     if (iters >= o.maxiters) {
-      st.retcode = ReturnCode::MaxIters;
-      return st;
+      return finish(ReturnCode::MaxIters);
     }
     ++iters;
     T h = dt;
@@ -146,8 +154,7 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
     bool newton_failed = false;  // implicit stages (SDIRK): the Newton iteration did not converge
     if constexpr (requires { cache.newton_failed; }) newton_failed = cache.newton_failed;
     if (newton_failed && !o.adaptive) {
-      st.retcode = ReturnCode::ConvergenceFailure;
-      return st;
+      return finish(ReturnCode::ConvergenceFailure);
     }
     R factor = 1;
     if (o.adaptive) {
@@ -155,8 +162,7 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
       if (newton_failed) {  // halve the step, as the CPU integrator does
         factor = R(0.5);
         if (++newton_fails > 60) {
-          st.retcode = ReturnCode::ConvergenceFailure;
-          return st;
+          return finish(ReturnCode::ConvergenceFailure);
         }
       } else {
         R EEst;
@@ -167,8 +173,7 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
         }
         const auto v = judge.judge(EEst, factor);
         if (v == detail::StepJudge<R>::Unstable) {
-          st.retcode = ReturnCode::Unstable;
-          return st;
+          return finish(ReturnCode::Unstable);
         }
         reject = v == detail::StepJudge<R>::Reject;
       }
@@ -176,8 +181,7 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
         ++st.nreject;
         dt = h * T(factor);
         if (abs(dt) < detail::min_step(o.dtmin, t)) {
-          st.retcode = newton_failed ? ReturnCode::ConvergenceFailure : ReturnCode::DtLessThanMin;
-          return st;
+          return finish(newton_failed ? ReturnCode::ConvergenceFailure : ReturnCode::DtLessThanMin);
         }
         continue;
       }
@@ -190,10 +194,8 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
     const T tprev = t;
     u = unew;
     t = tnew;
-    st.t = double(t);
     if (!all_finite(u)) {
-      st.retcode = ReturnCode::Unstable;
-      return st;
+      return finish(ReturnCode::Unstable);
     }
     if (o.adaptive) dt = detail::next_step(h, factor, dtmax, tdir, hit, dt);
     // the step's interpolant (interpolation-only stages made at the first use)
@@ -238,7 +240,6 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
               u = tmp;
               t = te;
               view.t = te;
-              st.t = double(te);
             }
             fired = true;
             fired_up = up;
@@ -286,20 +287,17 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
       }
     }
     if (view.terminated) {
-      st.retcode = ReturnCode::Terminated;
-      return st;
+      return finish(ReturnCode::Terminated);
     }
     if (t == t1) {
-      st.retcode = ReturnCode::Success;
-      return st;
+      return finish(ReturnCode::Success);
     }
     if (k0_stale) {  // something changed u (or p): f afresh at the new point
       detail::eval_rhs<Inplace>(f, k[0], u, p, t);
       ++st.nf;
       k0_stale = false;
       if (!all_finite(k[0])) {
-        st.retcode = ReturnCode::Unstable;
-        return st;
+        return finish(ReturnCode::Unstable);
       }
     } else {
       k[0] = k[S - 1];
