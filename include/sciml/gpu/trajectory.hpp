@@ -121,14 +121,10 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
   };
   while (isave < nsave && saveat[isave] == t0) keep(isave++, u);
   T next_save = isave < nsave ? saveat[isave] : t1;
-  if (t0 == t1) {
-    return finish(ReturnCode::Success);
-  }
+  if (t0 == t1) return finish(ReturnCode::Success);
   detail::eval_rhs<Inplace>(f, k[0], u, p, t);
   ++st.nf;
-  if (!all_finite(k[0])) {
-    return finish(ReturnCode::InitialFailure);
-  }
+  if (!all_finite(k[0])) return finish(ReturnCode::InitialFailure);
   T dt;
   if (o.dt > 0) {
     dt = tdir * (o.dt < dtmax ? o.dt : dtmax);
@@ -144,26 +140,20 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
     g_prev = T(detail::continuous_of(cb).condition(u, t, view0));
   }
   for (;;) {
-    if (iters >= o.maxiters) {
-      return finish(ReturnCode::MaxIters);
-    }
+    if (iters >= o.maxiters) return finish(ReturnCode::MaxIters);
     ++iters;
     T h = dt;
     const bool hit = detail::clip_step(t, h, t1, tdir);
     st.nf += Step::template stages<Inplace>(f, p, u, t, h, k, tmp, unew, cache);
     bool newton_failed = false;  // implicit stages (SDIRK): the Newton iteration did not converge
     if constexpr (requires { cache.newton_failed; }) newton_failed = cache.newton_failed;
-    if (newton_failed && !o.adaptive) {
-      return finish(ReturnCode::ConvergenceFailure);
-    }
+    if (newton_failed && !o.adaptive) return finish(ReturnCode::ConvergenceFailure);
     R factor = 1;
     if (o.adaptive) {
       bool reject = true;
       if (newton_failed) {  // halve the step, as the CPU integrator does
         factor = R(0.5);
-        if (++newton_fails > 60) {
-          return finish(ReturnCode::ConvergenceFailure);
-        }
+        if (++newton_fails > 60) return finish(ReturnCode::ConvergenceFailure);
       } else {
         R EEst;
         if constexpr (requires { Step::error_squared(u, unew, k, h, tol, cache); }) {
@@ -172,17 +162,14 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
           EEst = Step::error_squared(u, unew, k, h, tol);
         }
         const auto v = judge.judge(EEst, factor);
-        if (v == detail::StepJudge<R>::Unstable) {
-          return finish(ReturnCode::Unstable);
-        }
+        if (v == detail::StepJudge<R>::Unstable) return finish(ReturnCode::Unstable);
         reject = v == detail::StepJudge<R>::Reject;
       }
       if (reject) {
         ++st.nreject;
         dt = h * T(factor);
-        if (abs(dt) < detail::min_step(o.dtmin, t)) {
+        if (abs(dt) < detail::min_step(o.dtmin, t))
           return finish(newton_failed ? ReturnCode::ConvergenceFailure : ReturnCode::DtLessThanMin);
-        }
         continue;
       }
       newton_fails = 0;
@@ -194,9 +181,7 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
     const T tprev = t;
     u = unew;
     t = tnew;
-    if (!all_finite(u)) {
-      return finish(ReturnCode::Unstable);
-    }
+    if (!all_finite(u)) return finish(ReturnCode::Unstable);
     if (o.adaptive) dt = detail::next_step(h, factor, dtmax, tdir, hit, dt);
     // the step's interpolant (interpolation-only stages made at the first use)
     bool extra_done = false;
@@ -286,19 +271,13 @@ SCIML_HD TrajectoryStats solve_trajectory(const F& f, State& u, P p, T t0, T t1,
         if constexpr (Callback::has_continuous) g_prev = T(detail::continuous_of(cb).condition(u, t, view));
       }
     }
-    if (view.terminated) {
-      return finish(ReturnCode::Terminated);
-    }
-    if (t == t1) {
-      return finish(ReturnCode::Success);
-    }
+    if (view.terminated) return finish(ReturnCode::Terminated);
+    if (t == t1) return finish(ReturnCode::Success);
     if (k0_stale) {  // something changed u (or p): f afresh at the new point
       detail::eval_rhs<Inplace>(f, k[0], u, p, t);
       ++st.nf;
       k0_stale = false;
-      if (!all_finite(k[0])) {
-        return finish(ReturnCode::Unstable);
-      }
+      if (!all_finite(k[0])) return finish(ReturnCode::Unstable);
     } else {
       k[0] = k[S - 1];
     }
