@@ -28,6 +28,8 @@ echo "building $D/test_gpu_kernel and $D/bench_gpu_ensemble with $NVCC (sm_$ARCH
 $NVCC $FLAGS tests/gpu/test_gpu_kernel.cu $GTEST -o "$D/test_gpu_kernel"
 # shellcheck disable=SC2086
 $NVCC $FLAGS bench/gpu_ensemble/bench_gpu_ensemble.cu -o "$D/bench_gpu_ensemble"
+# what they were built from: run_on_device.sh rebuilds them there when the sources have changed since
+sh bench/gpu_ensemble/sources_digest.sh >"$D/sources.sha256"
 
 echo "copying Eigen ($EIGEN_INC, $EIGEN_CMAKE) to $D/deps"
 rm -rf "$D/deps"

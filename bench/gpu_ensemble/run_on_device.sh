@@ -5,8 +5,9 @@
 #      then, where ncu exists, a profile of the fixed-step kernel at N = 524,288 (ncu_fixed.txt)  limit 90 s
 #   3. race_gpu.py: JAX/diffrax and torchdiffeq on the same sweep (--deadline RACE_DEADLINE=150)
 #   4. report_gpu.py: the merged report, $OUT/benchmarks-gpu.md (to be copied to docs/benchmarks-gpu.md)
-#   5. the Python package built for this python3 (cmake, Eigen from build-device/deps) and the GPU tests of
-#      tests/python/test_ensemble.py (-k "gpu or nvcc")                                    limit 240 s
+#   5. the Python package built for this python3 (cmake, Eigen from build-device/deps; the build runs niced in
+#      the background from the start, on all but 4 cores) and the GPU tests of tests/python/test_ensemble.py
+#      (-k "gpu or nvcc")                                                                  limit 240 s
 # Binaries come from build-device/ (bench/gpu_ensemble/prepare_device.sh, run beforehand where they were
 # built); where they are absent or do not start, they are rebuilt here with nvcc. Each step's limit is also cut
 # to what is left of BUDGET (480 s) for the whole script. A failing step does not stop the later ones; the exit
@@ -38,6 +39,10 @@ export FLAGS="-std=c++20 -O3 --expt-relaxed-constexpr -arch=sm_$ARCH -Iinclude"
 step_build() {  # the prebuilt binaries when they start here, else nvcc (googletest or not: tests/gpu/mini_gtest.hpp)
   mkdir -p "$B"
   rc=0
+  if [ "$(cat "$B/sources.sha256" 2>/dev/null)" != "$(sh bench/gpu_ensemble/sources_digest.sh)" ]; then
+    echo "the prebuilt binaries are older than the sources (or have no digest): rebuilding them here"
+    rm -f "$B/test_gpu_kernel" "$B/bench_gpu_ensemble"
+  fi
   chmod +x "$B/test_gpu_kernel" "$B/bench_gpu_ensemble" 2>/dev/null
   if timeout 60 "$B/test_gpu_kernel" --gtest_list_tests >/dev/null 2>&1; then
     echo "test_gpu_kernel: the prebuilt binary starts"
@@ -91,7 +96,7 @@ step_report() {
     >"$OUT/benchmarks-gpu.md" && cat "$OUT/benchmarks-gpu.md"
 }
 
-step_python() {
+step_pybuild() {  # started in the background at the beginning (nice, JOBS-4 cores): configure and build
   inc=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
   [ -f "$inc/Python.h" ] || echo "warning: $inc/Python.h is missing (no Python headers): the extension cannot be built"
   pb=$("$PYTHON" -m pybind11 --cmakedir 2>/dev/null) || pb=""
@@ -112,7 +117,15 @@ step_python() {
     return 1
   grep -E '^(Eigen3_DIR|pybind11_DIR|Python_EXECUTABLE|CMAKE_CUDA_COMPILER):' "$PYBUILD/CMakeCache.txt"
   [ -n "${PY_CONFIGURE_ONLY:-}" ] && return 0
-  cmake --build "$PYBUILD" --target sciml_python -j "$JOBS" || return 1
+  cmake --build "$PYBUILD" --target sciml_python -j "$((JOBS > 6 ? JOBS - 4 : 2))"
+}
+
+step_python() {  # waits for the background build (its log's tail goes to the log), then the GPU tests of Python
+  while [ ! -f "$PYRC" ]; do sleep 2; done
+  echo "python build (started in the background at the beginning; exit $(cat "$PYRC")):"
+  tail -n 25 "$PYLOG"
+  [ "$(cat "$PYRC")" = 0 ] || return 1
+  [ -n "${PY_CONFIGURE_ONLY:-}" ] && return 0
   echo "pytest: output in $OUT/pytest_gpu.log"
   SCIML_NVCC="$NVCC" PYTHONPATH="$PYBUILD/python" "$PYTHON" -m pytest -p no:cacheprovider -x -q -rs \
     tests/python/test_ensemble.py -k "gpu or nvcc" >"$OUT/pytest_gpu.log" 2>&1
@@ -158,6 +171,13 @@ step() {  # NAME LIMIT: the step under timeout, its output to stdout and the log
 }
 
 log "run_on_device.sh in $ROOT, results in $OUT, budget $BUDGET s"
+# the Python package builds on the CPU while the GPU steps run (niced, leaving cores to the benchmarks' host side)
+export PYLOG=/tmp/sciml-pybuild.log PYRC=/tmp/sciml-pybuild.rc
+rm -f "$PYRC"
+if [ -z "${SKIP_PY:-}" ]; then
+  (nice -n 15 timeout -k 10 "$BUDGET" sh "$SELF" __step pybuild >"$PYLOG" 2>&1; echo $? >"$PYRC") &
+  log "python: the package's build started in the background (log: $PYLOG, its tail goes here at the end)"
+fi
 {
   echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo '?') $(git status --porcelain 2>/dev/null | wc -l) changed files"
   if command -v nvidia-smi >/dev/null; then
