@@ -1,4 +1,5 @@
-// Shared pieces of the benchmark programs (bench_nonstiff, bench_stiff): what a solve returns, a contestant,
+// Shared pieces of the benchmark programs (bench_nonstiff, bench_stiff; the machine description also for
+// bench_sciml and bench_ensemble_cpu): what a solve returns, a contestant,
 // one measured point, the median timing loop, and the work-precision reporting rules (formatting, time at
 // equal error by log-log interpolation, the error levels compared), plus the machine description.
 #pragma once

@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "../common/harness.hpp"
 #include "cpu_share.hpp"
 #include "lorenz_sweep.hpp"
 
@@ -29,51 +30,21 @@ struct Point {
   int attempts = 1, mpi_attempts = 1;
 };
 
-std::string run_command(const std::string& cmd) {
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[512];
-    while (std::fgets(buf, sizeof buf, p)) out += buf;
-    pclose(p);
-  }
-  return out;
-}
+using bench::run_command;
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+std::string load_average() {
+  std::string s;
+  std::ifstream la("/proc/loadavg");
+  std::getline(la, s);
   return s;
 }
 std::string fmt(const char* f, double v) {
   char b[64];
   std::snprintf(b, sizeof b, f, v);
   return b;
-}
-
-struct Machine {
-  std::string cpu, compiler, commit, date, load;
-  int cores = 0;
-};
-Machine machine() {
-  Machine m;
-  std::ifstream cpu("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(cpu, line)) {
-    if (line.rfind("model name", 0) == 0 && m.cpu.empty()) m.cpu = line.substr(line.find(':') + 2);
-    if (line.rfind("processor", 0) == 0) ++m.cores;
-  }
-#if defined(__clang__)
-  m.compiler = std::string("clang ") + __VERSION__;
-#else
-  m.compiler = std::string("GCC ") + __VERSION__;
-#endif
-  m.commit = trim(run_command("git -C '" SCIML_BENCH_SOURCE_DIR "' rev-parse --short HEAD 2>/dev/null"));
-  if (m.commit.empty()) m.commit = "unknown";
-  const std::time_t now = std::time(nullptr);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
-  m.date = buf;
-  std::ifstream la("/proc/loadavg");
-  std::getline(la, m.load);
-  return m;
 }
 
 template <class T>
@@ -145,8 +116,9 @@ std::string run_mpi(std::vector<Point>& pts, const std::string& mpiexec, const s
   return mpiexec + " " + flags + " " + driver + " --max-k " + std::to_string(max_k);
 }
 
-void write_markdown(const std::vector<Point>& pts, const std::string& path, const Machine& m, const std::string& mpi_cmd,
-                    const std::string& mpi_note, double total, const std::string& load_end, int max_k) {
+void write_markdown(const std::vector<Point>& pts, const std::string& path, const bench::MachineInfo& m, const std::string& mpi_cmd,
+                    const std::string& mpi_note, double total, const std::string& load_start,
+                    const std::string& load_end, int max_k) {
   std::ostringstream md;
   md << "# Ensembles on the CPU: EnsembleSerial, EnsembleThreads, EnsembleDistributed (MPI)\n\n";
   md << "The DiffEqGPU.jl ensemble benchmark: Lorenz (sigma = 10, beta = 8/3) with rho swept linearly over [0, 21], "
@@ -161,7 +133,7 @@ void write_markdown(const std::vector<Point>& pts, const std::string& path, cons
   md << "| Compiler | " << m.compiler << "; flags `" << SCIML_BENCH_FLAGS << "` |\n";
   md << "| sciml.cpp | commit " << m.commit << " |\n";
   md << "| Date | " << m.date << " |\n";
-  md << "| Other load | load average " << m.load << " (start), " << load_end << " (end); the machine is shared, so "
+  md << "| Other load | load average " << load_start << " (start), " << load_end << " (end); the machine is shared, so "
         "a point was measured again (after waiting for an idle machine, within the --wait-idle budget) while others "
         "used more than 5% of its CPU time; the \"others\" column shows their share during the kept measurement "
         "(Threads / MPI) |\n";
@@ -230,7 +202,8 @@ int main(int argc, char** argv) {
   }
   const bench_ensemble::WaitBudget budget(wait);
   if (wait > 0) bench_ensemble::wait_idle(budget.left());
-  const Machine m = machine();
+  const bench::MachineInfo m = bench::machine_info(SCIML_BENCH_SOURCE_DIR);
+  const std::string load_start = load_average();
   const auto t0 = Clock::now();
   std::vector<Point> pts;
   run_config<float>(pts, "float", false, max_k, min_total, budget);
@@ -240,15 +213,13 @@ int main(int argc, char** argv) {
   std::string note;
   const std::string mpi_cmd = run_mpi(pts, mpiexec, driver, max_k, budget.left(), note);
   const double total = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::string load_end;
-  std::ifstream la("/proc/loadavg");
-  std::getline(la, load_end);
+  const std::string load_end = load_average();
   std::fprintf(stderr, "total %.1f s\n", total);
   bool all_same = true;
   for (const auto& p : pts)
     all_same = all_same && p.threads1.hash == p.serial.hash && p.threads2.hash == p.serial.hash &&
                (!p.have_mpi || p.mpi.hash == p.serial.hash);
-  if (!out.empty()) write_markdown(pts, out, m, mpi_cmd, note, total, load_end, max_k);
+  if (!out.empty()) write_markdown(pts, out, m, mpi_cmd, note, total, load_start, load_end, max_k);
   if (!all_same) std::fprintf(stderr, "backends disagree: see the 'same' column\n");
   return all_same ? 0 : 1;
 }

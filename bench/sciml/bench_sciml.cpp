@@ -644,34 +644,6 @@ void write_csv(const std::vector<Row>& rows, const std::string& path) {
   }
 }
 
-struct Machine {
-  std::string cpu, compiler, commit, date;
-  int cores = 0;
-};
-Machine machine() {
-  Machine m;
-  std::ifstream cpu("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(cpu, line)) {
-    if (line.rfind("model name", 0) == 0 && m.cpu.empty()) m.cpu = line.substr(line.find(':') + 2);
-    if (line.rfind("processor", 0) == 0) ++m.cores;
-  }
-  m.compiler = __VERSION__;
-#if defined(__clang__)
-  m.compiler = "clang " + m.compiler;
-#elif defined(__GNUC__)
-  m.compiler = "GCC " + m.compiler;
-#endif
-  m.commit = bench::run_command("git -C '" SCIML_BENCH_SOURCE_DIR "' rev-parse --short HEAD 2>/dev/null");
-  if (m.commit.empty()) m.commit = "unknown";
-  const std::time_t now = std::time(nullptr);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
-  m.date = buf;
-  return m;
-}
-
-
 std::string why(const Row& r, const std::vector<Section>& secs) {
   // where the time goes, in f-call equivalents: forward solve, re-solves, adjoint RHS calls
   std::ostringstream w;
@@ -698,7 +670,7 @@ std::string why(const Row& r, const std::vector<Section>& secs) {
 
 void write_markdown(const std::vector<Row>& rows, const std::vector<Section>& secs, const std::string& path,
                     const Settings& s, double total) {
-  const Machine m = machine();
+  const bench::MachineInfo m = bench::machine_info(SCIML_BENCH_SOURCE_DIR);
   std::ostringstream md;
   md << "# Gradient cost: sciml::gradient over the forward solve\n\n";
   md << "| | |\n|---|---|\n";

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 #include <sciml/ensemble.hpp>
+#include "common/expect_invalid.hpp"
+#include "common/lorenz_sweep.hpp"
 #include "common/problems.hpp"
 
 namespace {
@@ -21,21 +23,10 @@ using sciml::SVector;
 using V3 = SVector<double, 3>;
 using P3 = std::array<double, 3>;
 
-auto lorenz_base() { return sciml::ODEProblem(sciml::problems::lorenz, V3{1.0, 0.0, 0.0}, {0.0, 1.0}, sciml::problems::lorenz_p); }
-
-// The DiffEqGPU.jl benchmark: rho swept over [0, 21], u0 = (1, 0, 0), t in [0, 1].
-std::vector<P3> rho_sweep(std::size_t n) {
-  std::vector<P3> ps(n);
-  for (std::size_t i = 0; i < n; ++i) ps[i] = {10.0, 21.0 * double(i) / double(n - 1), 8.0 / 3.0};
-  return ps;
-}
-
-sciml::SolveOptions tight() {
-  sciml::SolveOptions o;
-  o.reltol = 1e-8;
-  o.abstol = 1e-8;
-  return o;
-}
+using sciml::testing::expect_invalid;
+using sciml::testing::lorenz_base;
+using sciml::testing::rho_sweep;
+using sciml::testing::tight;
 
 // Bitwise the same solution: saved points, ReturnCode, counters, dense output.
 template <class Sol>
@@ -52,16 +43,6 @@ void expect_same(const Sol& a, const Sol& b, std::size_t i) {
   EXPECT_EQ(a.dense_h, b.dense_h);
   ASSERT_EQ(a.dense_k.size(), b.dense_k.size());
   for (std::size_t k = 0; k < a.dense_k.size(); ++k) ASSERT_TRUE(a.dense_k[k] == b.dense_k[k]);
-}
-
-template <class F>
-void expect_invalid(F&& f, const std::string& needle) {
-  try {
-    f();
-    ADD_FAILURE() << "no exception; expected one naming " << needle;
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
 }
 
 }  // namespace

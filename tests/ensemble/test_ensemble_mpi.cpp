@@ -11,6 +11,7 @@
 #include <vector>
 #include <sciml/ensemble.hpp>
 #include <sciml/ensemble/distributed.hpp>
+#include "common/lorenz_sweep.hpp"
 #include "common/problems.hpp"
 
 namespace {
@@ -18,20 +19,9 @@ namespace {
 using V3 = sciml::SVector<double, 3>;
 using P3 = std::array<double, 3>;
 
-auto lorenz_base() { return sciml::ODEProblem(sciml::problems::lorenz, V3{1.0, 0.0, 0.0}, {0.0, 1.0}, sciml::problems::lorenz_p); }
-
-std::vector<P3> rho_sweep(std::size_t n) {
-  std::vector<P3> ps(n);
-  for (std::size_t i = 0; i < n; ++i) ps[i] = {10.0, 21.0 * double(i) / double(n - 1), 8.0 / 3.0};
-  return ps;
-}
-
-sciml::SolveOptions tight() {
-  sciml::SolveOptions o;
-  o.reltol = 1e-8;
-  o.abstol = 1e-8;
-  return o;
-}
+using sciml::testing::lorenz_base;
+using sciml::testing::rho_sweep;
+using sciml::testing::tight;
 
 int world_rank() {
   int r = 0;

@@ -4,20 +4,13 @@
 #include <cmath>
 #include <limits>
 #include <sciml/ode.hpp>
+#include "common/expect_invalid.hpp"
 
 namespace {
 auto decay = [](const auto& u, const auto&, auto) { return sciml::SVector<double, 1>{-u[0]}; };
 auto blowup = [](const auto& u, const auto&, auto) { return sciml::SVector<double, 1>{u[0] * u[0]}; };  // 1/(1-t)
 
-template <class F>
-void expect_invalid(F&& f, const std::string& needle) {
-  try {
-    f();
-    ADD_FAILURE() << "no exception; expected one naming " << needle;
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
+using sciml::testing::expect_invalid;
 }  // namespace
 
 TEST(ReturnCodes, InvalidInputIsRefusedNamingTheArgument) {
