@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc)
 BUILD ?= build
 PREFIX ?= /usr/local
 
-.PHONY: demo test test-sanitize bench install deps clean
+.PHONY: demo test test-sanitize bench install deps clean fuzz
 
 deps:
 	@scripts/deps.sh core
@@ -42,6 +42,15 @@ bench:
 	/usr/bin/python3 bench/sciml/race_torchdiffeq.py $(if $(TORCHDIFFEQ_PATH),--torchdiffeq $(TORCHDIFFEQ_PATH)) --sciml-csv bench/results/sciml_gradients.csv --append docs/benchmarks-sciml.md
 	PYTHONPATH=$(BUILD)-bench/python /usr/bin/python3 bench/python/bench_python.py --out docs/benchmarks-python.md
 	./$(BUILD)-bench/bench/ensemble/bench_ensemble_cpu --max-k 5 --wait-idle 600 --out docs/benchmarks-ensemble.md
+
+# make fuzz: each libFuzzer harness of tests/fuzz (clang++, ASan + UBSan) for FUZZ_SECONDS; the corpus grows in
+# $(FUZZ_DIR)/corpus/<harness>, crash files land in $(FUZZ_DIR)/crashes/<harness>/ (docs/fuzzing.md).
+# FUZZ_HARNESSES=bytecode picks some of deserialize, bytecode, derivative.
+FUZZ_SECONDS ?= 300
+FUZZ_DIR ?= $(BUILD)-fuzz
+FUZZ_HARNESSES ?=
+fuzz: deps
+	tests/fuzz/run_fuzzers.sh --dir $(FUZZ_DIR) --seconds $(FUZZ_SECONDS) --jobs $(JOBS) $(FUZZ_HARNESSES)
 
 install: deps $(BUILD)/CMakeCache.txt
 	cmake --install $(BUILD) --prefix $(PREFIX)

@@ -16,7 +16,7 @@ sciml.EnsembleGPUKernel() (a CUDA kernel generated from the traced model; on_hos
 __version__ = "0.1.0"
 
 from . import _core  # noqa: E402
-from ._trace import TraceError, TracingWarning, ifelse  # noqa: E402
+from ._trace import ModelError, TraceError, TracingWarning, ifelse  # noqa: E402
 from ._problem import (  # noqa: E402
     BS3, DP5, DP8, FBDF, RK4, TRBDF2, Algorithm, AutoTsit5, AutoVern7, AutoVern9, CallbackSet, ContinuousCallback,
     DefaultODEAlgorithm, DiscreteCallback, Euler, ImplicitEuler, KenCarp4, Kvaerno5, Midpoint, ODEProblem,
@@ -28,7 +28,7 @@ from ._ensemble import (  # noqa: E402
     TrajectorySolution, build_gpu_kernel, gpu_available, gpu_kernel_source)
 from ._gradient import (  # noqa: E402
     BacksolveAdjoint, DiscreteAdjoint, GradientResult, InterpolatingAdjoint, QuadratureAdjoint, gradient)
-from ._jit import cache_dir  # noqa: E402
+from ._jit import NativeCodeWarning, cache_dir  # noqa: E402
 from ._train import (  # noqa: E402
     Adam, AdamW, ConstantLR, CosineAnnealing, ExponentialDecay, LBFGS, StepDecay, TrainingWarning, TrainResult, train)
 from . import nn, sindy  # noqa: E402
@@ -38,6 +38,7 @@ Integrator = _core.Integrator
 __all__ = [
     "ODEProblem", "solve", "solve_ivp", "OdeResult", "ODESolution", "jit", "ifelse", "cache_dir",
     "ContinuousCallback", "DiscreteCallback", "CallbackSet", "Integrator", "TraceError", "TracingWarning",
+    "ModelError", "NativeCodeWarning",
     "Algorithm", "method_by_name", "Euler", "Midpoint", "RK4", "BS3", "DP5", "Tsit5", "Vern6", "Vern7", "Vern8",
     "Vern9", "DP8", "Rosenbrock23", "Rodas4", "Rodas5P", "ImplicitEuler", "TRBDF2", "KenCarp4", "Kvaerno5",
     "RadauIIA5", "FBDF", "DefaultODEAlgorithm", "AutoTsit5", "AutoVern7", "AutoVern9",

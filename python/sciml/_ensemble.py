@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _core, _gpu, _jit
 from ._problem import (_OPTIONS, ODEProblem, _callback_list, _compile_callbacks, _parse_options, _resolve_alg)
-from ._trace import param_vector
+from ._trace import check_complex, param_vector
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -229,6 +229,7 @@ _GPU_OPTIONS = ("reltol", "abstol", "dt", "adaptive", "saveat", "dtmin", "dtmax"
 
 def _rows(name, a, width, shape_hint):
     """a as a (rows, width) float array; accepts (rows,) for width 1 and (rows, *shape_hint)."""
+    check_complex(name, a)
     try:
         arr = np.asarray(a, dtype=float)
     except (TypeError, ValueError) as e:
@@ -240,6 +241,12 @@ def _rows(name, a, width, shape_hint):
     if arr.ndim != 2 or arr.shape[1] != width:
         raise ValueError(f"{name}: expected an array of shape (trajectories, {width}), got shape {arr.shape}")
     return arr
+
+
+def _note(e, i, where):
+    """The note C++ adds to an exception from a trajectory's f or callback, for prob_func and output_func too."""
+    if hasattr(e, "add_note"):
+        e.add_note(f"raised in trajectory {i} of the ensemble (in {where})")
 
 
 def _call_prob_func(prob_func):
@@ -257,12 +264,16 @@ def _arrays_from_prob_func(ens, n_traj):
     """u0s and params from the Python prob_func, run for every trajectory on the host."""
     base = ens.prob
     pf = _call_prob_func(ens.prob_func)
-    n, npar = base.u0.size, base._pvec.size
+    n, npar = base.u0.size, base._current_pvec().size
     u0s = np.empty((n_traj, n))
     params = np.empty((n_traj, npar))
     base_text = None
     for i in range(n_traj):
-        pi = pf(base, i)
+        try:
+            pi = pf(base, i)
+        except Exception as e:  # noqa: BLE001 - re-raised as it was, with a note naming the trajectory
+            _note(e, i, "prob_func")
+            raise
         if not isinstance(pi, ODEProblem):
             raise TypeError(f"prob_func: trajectory {i} returned {type(pi).__name__}; expected an ODEProblem "
                             "(use prob.remake(u0=..., p=...))")
@@ -272,7 +283,7 @@ def _arrays_from_prob_func(ens, n_traj):
             same = pi._model.n == base._model.n and pi._model.np == base._model.np and \
                 pi._model.serialize() == base_text
         elif not same and not base._model.traced:
-            same = pi.f is base.f and pi._pvec.size == npar and pi.u0.size == n and \
+            same = pi.f is base.f and pi._current_pvec().size == npar and pi.u0.size == n and \
                 (pi.p is None or np.ndim(pi.p) == 0 or param_vector(pi.p).size > 0)
         if not same:
             raise ValueError(f"prob_func: trajectory {i} returned a problem with another right-hand side or "
@@ -285,14 +296,15 @@ def _arrays_from_prob_func(ens, n_traj):
                 pi.mass_matrix is not None and not np.array_equal(pi.mass_matrix, base.mass_matrix)):
             raise ValueError(f"prob_func: trajectory {i} changes the mass matrix")
         u0s[i] = pi.u0
-        params[i] = pi._pvec
+        params[i] = pi._current_pvec()
     return u0s, params
 
 
 def _ensemble_arrays(ens, options):
     """(u0s, params, trajectories) from the options or the prob_func, checked."""
     prob = ens.prob
-    n, npar = prob.u0.size, prob._pvec.size
+    pvec = prob._current_pvec()
+    n, npar = prob.u0.size, pvec.size
     u0s, params = options.get("u0s"), options.get("params")
     traj = options.get("trajectories")
     if traj is not None:
@@ -328,7 +340,7 @@ def _ensemble_arrays(ens, options):
     if u0s is None:
         u0s = np.broadcast_to(prob.u0, (traj, n))
     if params is None:
-        params = np.broadcast_to(prob._pvec, (traj, npar))
+        params = np.broadcast_to(pvec, (traj, npar))
     return u0s[:traj], params[:traj], traj
 
 
@@ -369,7 +381,14 @@ def solve_ensemble(ens, alg=None, backend=None, **options):
             isinstance(backend, EnsembleSerial), getattr(backend, "threads", 1), getattr(backend, "chunk", 0))
     esol = EnsembleSolution(d, backend)
     if ens.output_func is not None:
-        esol.u = [ens.output_func(esol[i], i) for i in range(len(esol))]
+        outs = []
+        for i in range(len(esol)):
+            try:
+                outs.append(ens.output_func(esol[i], i))
+            except Exception as e:  # noqa: BLE001 - re-raised as it was, with a note naming the trajectory
+                _note(e, i, "output_func")
+                raise
+        esol.u = outs
     return esol
 
 

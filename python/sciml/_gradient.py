@@ -89,7 +89,7 @@ def gradient(prob, alg=None, ts=None, data=None, loss=None, sensealg=None, relto
         abstol = np.asarray(abstol, dtype=float)
     if jit != "bytecode":
         _jit.ensure_native(prob._model, wait=(jit == "native"))
-    d = _core.gradient(prob._model, alg.name, sensealg.name, prob.u0, prob.tspan[0], prob.tspan[1], prob._pvec, ts,
+    d = _core.gradient(prob._model, alg.name, sensealg.name, prob.u0, prob.tspan[0], prob.tspan[1], prob._current_pvec(), ts,
                        data, loss, float(reltol), abstol, float(dt), int(maxiters), jit != "bytecode")
     p_shape = np.shape(prob.p) if prob.p is not None and np.ndim(prob.p) > 0 else None
     return GradientResult(d, p_shape)

@@ -1,11 +1,13 @@
 """The diffeqpy-style API: ODEProblem, the methods as sciml.Tsit5() ..., solve, solutions and callbacks."""
 import inspect
+import pickle
 import warnings
 
 import numpy as np
 
 from . import _core, _jit
-from ._trace import TraceError, TracingWarning, param_vector, trace_condition, trace_rhs
+from ._trace import (ModelError, TraceError, TracingWarning, check_complex, param_vector, trace_condition,
+                     trace_rhs)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -101,6 +103,31 @@ def _is_inplace(f):
     return len(params) == 4
 
 
+def _check_u0(u0):
+    check_complex("u0", u0)
+    try:
+        return np.array(u0, dtype=float)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"u0: expected an array of numbers, got {type(u0).__name__}") from e
+
+
+def _check_p(p):
+    if isinstance(p, (str, bytes)):
+        raise TypeError(f"p: got a {type(p).__name__} ({p!r:.40}); parameters are numbers, an array of numbers, or "
+                        "an object your f reads (a dict, a dataclass)")
+    check_complex("p", p)
+    return p
+
+
+def _p_fingerprint(p):
+    """What a non-numeric p (baked into the trace as constants) looked like when it was traced, so that a later
+    change is noticed and f is traced again; None when p cannot be pickled."""
+    try:
+        return pickle.dumps(p, protocol=4)
+    except Exception:  # noqa: BLE001 - unpicklable objects: documented as read when the problem is built
+        return None
+
+
 class ODEProblem:
     """du/dt = f(u, p, t) (or f(du, u, p, t) in place) on tspan from u0.
 
@@ -113,7 +140,7 @@ class ODEProblem:
     def __init__(self, f, u0, tspan, p=None, jac=None, mass_matrix=None, trace=True):
         if not callable(f):
             raise TypeError(f"f must be callable, got {type(f).__name__}")
-        u0 = np.array(u0, dtype=float)
+        u0 = _check_u0(u0)
         if u0.ndim != 1:
             raise ValueError(f"u0: expected a 1-D array of initial values, got shape {u0.shape}")
         if u0.size == 0:
@@ -136,7 +163,7 @@ class ODEProblem:
         self.f = f
         self.u0 = u0
         self.tspan = (t0, t1)
-        self.p = p
+        self.p = _check_p(p)
         self.jac = jac
         self.inplace = _is_inplace(f)
         self.trace_error = None
@@ -147,15 +174,18 @@ class ODEProblem:
     def _build(self):
         n = self.u0.size
         pv = param_vector(self.p)
+        self._p_built = self.p
+        self._p_print = _p_fingerprint(self.p) if pv.size == 0 and self.p is not None else None
+        self.trace_error = None
         if self._trace:
             try:
                 tr = trace_rhs(self.f, n, self.p, self.inplace)
                 self._model = _core.traced_model(tr.graph, tr.outputs, tr.np, n)
                 self._pvec = pv
                 return
+            except ModelError:
+                raise  # f is wrong whatever its input: calling it from Python would not help
             except (ValueError, TypeError) as e:
-                if isinstance(e, ValueError) and "values for" in str(e):
-                    raise
                 self.trace_error = f"{type(e).__name__}: {e}"
             except Exception as e:  # noqa: BLE001 - anything f raised on symbolic input
                 self.trace_error = f"{type(e).__name__}: {e}"
@@ -164,6 +194,18 @@ class ODEProblem:
                           "and if/else on the state to make it traceable.", TracingWarning, stacklevel=3)
         self._model = _core.callback_model(self._python_rhs(), self.inplace, n, pv.size, self._python_jac())
         self._pvec = pv
+
+    def _current_pvec(self):
+        """The parameter vector of a solve, read from self.p now: a NumPy p changed in place, or a new p assigned
+        to prob.p, is what the solve uses (regression: test_p_mutated_after_problem). A p of another layout, or a
+        non-numeric p (traced as constants) that changed since it was traced, makes f traced again."""
+        pv = param_vector(_check_p(self.p))
+        stale = pv.size != self._pvec.size or (pv.size == 0 and (
+            self.p is not self._p_built or (self._p_print is not None and _p_fingerprint(self.p) != self._p_print)))
+        if stale:
+            self._build()
+            pv = self._pvec
+        return pv
 
     def _user_p(self):
         """pvec -> the p the user's own functions expect."""
@@ -174,7 +216,7 @@ class ODEProblem:
             if p is None:
                 return None
             if not numeric:
-                return p
+                return self.p
             if np.ndim(p) == 0:
                 return float(pvec[0])
             return pvec.reshape(np.shape(p))
@@ -202,13 +244,13 @@ class ODEProblem:
         new = ODEProblem.__new__(ODEProblem)
         new.__dict__.update(self.__dict__)
         if u0 is not None:
-            new.u0 = np.array(u0, dtype=float)
+            new.u0 = _check_u0(u0)
             if new.u0.shape != self.u0.shape:
                 raise ValueError(f"u0: expected shape {self.u0.shape}, got {new.u0.shape}")
         if tspan is not None:
             new.tspan = tuple(float(x) for x in tspan)
         if p is not None:
-            pv = param_vector(p)
+            pv = param_vector(_check_p(p))
             if pv.size != self._pvec.size or (pv.size == 0 and p is not self.p):
                 new.p = p
                 new._build()
@@ -292,7 +334,10 @@ def _compile_callbacks(cbs, n, p):
 
         def py_cond(u, t, integ, c=c):
             r = c.condition(u, t, integ)
-            return float(r)
+            try:
+                return float(r)
+            except (TypeError, ValueError):
+                raise TypeError(f"a callback condition must return a number, got {type(r).__name__}") from None
 
         out.append(_core._Callback(c.continuous, traced, py_cond, c.affect, c.affect_neg, c.interp_points))
     return out
@@ -351,6 +396,9 @@ class ODESolution:
 # solve
 _OPTIONS = ("reltol", "abstol", "dt", "adaptive", "saveat", "save_everystep", "save_start", "save_end", "dense",
             "tstops", "dtmin", "dtmax", "maxiters", "callback", "linsolve", "jit")
+
+
+_MAX_INT64 = 2**63 - 1
 
 
 def _opt_bool(name, v):
@@ -414,6 +462,8 @@ def _parse_options(prob, o):
     maxiters = o.get("maxiters", 100000)
     if not isinstance(maxiters, (int, np.integer)) or isinstance(maxiters, bool) or maxiters <= 0:
         raise ValueError(f"maxiters: expected a positive integer, got {maxiters!r}")
+    if maxiters > _MAX_INT64:
+        raise ValueError(f"maxiters: {maxiters} is too large (at most 2**63 - 1)")
     linsolve = o.get("linsolve", "auto")
     if linsolve not in ("auto", "gmres"):
         raise ValueError(f"linsolve: expected 'auto' or 'gmres', got {linsolve!r}")
@@ -454,12 +504,13 @@ def solve(prob, alg=None, backend=None, **options):
             raise TypeError(f"solve() got an unexpected keyword argument '{k}'")
     alg = _resolve_alg(prob, alg)
     o = _parse_options(prob, options)
+    pvec = prob._current_pvec()
     cbs = _compile_callbacks(_callback_list(options.get("callback")), prob.u0.size, prob.p)
     model = prob._model
     jit = o["jit"]
     if model.traced and jit != "bytecode":
         _jit.ensure_native(model, wait=(jit == "native"))
-    core = _core.solve(model, alg.name, prob.u0, prob.tspan[0], prob.tspan[1], prob._pvec, o["reltol"], o["abstol"],
+    core = _core.solve(model, alg.name, prob.u0, prob.tspan[0], prob.tspan[1], pvec, o["reltol"], o["abstol"],
                        o["dt"], o["adaptive"], o["saveat"], o["save_everystep"], o["save_start"], o["save_end"],
                        o["dense"], o["tstops"], o["dtmin"], o["dtmax"], o["maxiters"], o["linsolve"],
                        jit != "bytecode", cbs, prob.mass_matrix)

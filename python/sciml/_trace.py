@@ -1,6 +1,7 @@
 """Tracing: the user's f is called once with symbolic arguments whose arithmetic, comparisons (through
 sciml.ifelse), NumPy ufuncs and indexing build an expression graph in C++ (sciml._core.Graph)."""
 import numbers
+import threading
 
 import numpy as np
 
@@ -15,6 +16,41 @@ class TraceError(TypeError):
 
 class TracingWarning(UserWarning):
     """A function could not be traced and is called from Python instead (slow)."""
+
+
+class ModelError(ValueError):
+    """f itself is wrong whatever its input (it leaves an entry of du unassigned, returns None, a string or the
+    wrong number of values): raised to the caller instead of falling back to calling f from Python."""
+
+
+# The TraceErrors raised to user code during the current trace: f may catch one (try/except around float(u[0])
+# or an `if` on a traced value) and go on along the except branch, which would then be compiled as if it were
+# always taken. trace_rhs refuses such a trace (regression: test_try_except_swallows_trace_error).
+_raised = threading.local()
+
+
+def _trace_error(msg):
+    errs = getattr(_raised, "errors", None)
+    if errs is not None:
+        errs.append(msg)
+    return TraceError(msg)
+
+
+def _has_complex(x):
+    if isinstance(x, (complex, np.complexfloating)):
+        return True
+    if isinstance(x, np.ndarray):
+        return np.iscomplexobj(x) or (x.dtype == object and any(_has_complex(v) for v in x.ravel()))
+    if isinstance(x, (list, tuple)):
+        return any(_has_complex(v) for v in x)
+    return False
+
+
+def check_complex(name, x):
+    """Refuse complex values (they would be cast to real, losing the imaginary part)."""
+    if _has_complex(x):
+        raise TypeError(f"{name}: complex values are not supported (the solvers work on real states); split the "
+                        "real and imaginary parts into separate real components")
 
 
 _UNARY = {
@@ -108,11 +144,11 @@ class Sym:
 
     # ---- what a traced value cannot do ----
     def __bool__(self):
-        raise TraceError("Python control flow (if, while, and, or, min, max) on a traced value; "
-                         "use sciml.ifelse(cond, a, b) or numpy functions (np.maximum, np.abs, ...)")
+        raise _trace_error("Python control flow (if, while, and, or, min, max) on a traced value; "
+                           "use sciml.ifelse(cond, a, b) or numpy functions (np.maximum, np.abs, ...)")
 
     def __float__(self):
-        raise TraceError("float() or a math.* function on a traced value; use numpy functions (np.sin, ...)")
+        raise _trace_error("float() or a math.* function on a traced value; use numpy functions (np.sin, ...)")
 
     __int__ = __index__ = __complex__ = __float__
 
@@ -149,7 +185,7 @@ class Sym:
             if not isinstance(x, Sym):
                 x = _as_sym(inputs[1], x)
             return extra[name]()
-        raise TraceError(f"numpy.{name} is not supported on traced values")
+        raise _trace_error(f"numpy.{name} is not supported on traced values")
 
     # object-array loops call these by the ufunc's name
     def sin(self): return self._un(Op.Sin)
@@ -207,6 +243,16 @@ class Trace:
         self.np = np_
 
 
+def _numeric_array(p):
+    """p as a float array, or None when p is not numeric (a dict, an object: passed to f as it is)."""
+    if isinstance(p, (str, bytes)):
+        return None
+    try:
+        return np.asarray(p, dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
 def symbolic_params(p, g):
     """The symbolic stand-in for p and the number of parameter slots: numbers and numeric arrays become
     parameters (changeable without re-tracing); anything else is passed through as a constant."""
@@ -214,9 +260,8 @@ def symbolic_params(p, g):
         return None, 0
     if _is_number(p):
         return Sym(g, g.param(0)), 1
-    try:
-        arr = np.asarray(p, dtype=float)
-    except (TypeError, ValueError):
+    arr = _numeric_array(p)
+    if arr is None:
         return p, 0
     flat = np.empty(arr.size, dtype=object)
     for i in range(arr.size):
@@ -230,34 +275,37 @@ def param_vector(p):
         return np.zeros(0)
     if _is_number(p):
         return np.array([float(p)])
-    try:
-        return np.asarray(p, dtype=float).ravel().copy()
-    except (TypeError, ValueError):
-        return np.zeros(0)
+    arr = _numeric_array(p)
+    return np.zeros(0) if arr is None else arr.ravel().copy()
 
 
 def outputs_of(result, g, n, what="f"):
     """Node indices of f's returned (or written) values."""
     if isinstance(result, Sym):
         result = [result]
+    if result is None or isinstance(result, (str, bytes, dict, set)):
+        raise ModelError(f"{what} must return a sequence of numbers, got {type(result).__name__}"
+                         + (" (did it forget to return?)" if result is None else ""))
     try:
         items = list(np.asarray(result, dtype=object).ravel())
     except Exception as e:  # noqa: BLE001
-        raise TypeError(f"{what} must return a sequence of numbers, got {type(result).__name__}") from e
+        raise ModelError(f"{what} must return a sequence of numbers, got {type(result).__name__}") from e
     if len(items) != n:
-        raise ValueError(f"{what} returned {len(items)} values for {n} states")
+        raise ModelError(f"{what} returned {len(items)} values for {n} states")
     nodes = []
     for k, x in enumerate(items):
         if x is None:
-            raise ValueError(f"{what} did not assign du[{k}]")
+            raise ModelError(f"{what} did not assign du[{k}]: write every entry of du")
         if isinstance(x, Sym):
             if x.g is not g:
                 raise TraceError("f returned a value from another trace")
             nodes.append(x.i)
         elif _is_number(x):
             nodes.append(g.constant(float(x)))
+        elif isinstance(x, (complex, np.complexfloating)):
+            raise ModelError(f"{what} returned a complex value at position {k}; the solvers work on real states")
         else:
-            raise TypeError(f"{what} returned a {type(x).__name__} at position {k}; expected a number")
+            raise ModelError(f"{what} returned a {type(x).__name__} at position {k}; expected a number")
     return nodes
 
 
@@ -269,13 +317,21 @@ def trace_rhs(f, n, p, inplace):
         u[i] = Sym(g, g.var(i))
     ps, np_ = symbolic_params(p, g)
     t = Sym(g, g.time())
-    if inplace:
-        du = np.empty(n, dtype=object)
-        du[:] = None
-        f(du, u, ps, t)
-        out = du
-    else:
-        out = f(u, ps, t)
+    _raised.errors = []
+    try:
+        if inplace:
+            du = np.empty(n, dtype=object)
+            du[:] = None
+            f(du, u, ps, t)
+            out = du
+        else:
+            out = f(u, ps, t)
+        caught = _raised.errors
+    finally:
+        _raised.errors = None
+    if caught:
+        raise TraceError(f"f caught a tracing error and went on ({caught[0]}); a try/except around traced values "
+                         "would be compiled along its except branch, so f is not traced")
     return Trace(g, outputs_of(out, g, n), n, np_)
 
 

@@ -8,8 +8,11 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <csignal>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -46,12 +49,60 @@ std::vector<double> to_vector(const Array& a, const char* name) {
   return std::vector<double>(a.data(), a.data() + a.size());
 }
 
-// A NumPy view of n doubles at ptr (no copy), kept valid by `owner`.
-py::array view(double* ptr, std::size_t n, py::handle owner, bool writeable) {
-  py::array a(py::dtype::of<double>(), {n}, {sizeof(double)}, ptr, owner);
-  if (!writeable) py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
-  return a;
+// A NumPy array owning a copy of n doubles at ptr. Arrays handed to Python are never views of C++ memory:
+// Python may keep them after the call (events.append(integ.u)), and a view would then read freed memory.
+Array copy_array(const double* ptr, std::size_t n) { return Array(py::ssize_t(n), ptr); }
+
+// The marker an in-place Python f's du starts filled with: a NaN with a payload no arithmetic produces, so an
+// entry f did not assign is told apart from a NaN f computed (regression: test_unassigned_du_python_f).
+constexpr std::uint64_t kUnassignedBits = 0x7ff8dead5c1a0001ull;
+double unassigned_marker() {
+  double x;
+  std::memcpy(&x, &kUnassignedBits, sizeof x);
+  return x;
 }
+bool is_unassigned_marker(double x) {
+  std::uint64_t b;
+  std::memcpy(&b, &x, sizeof b);
+  return b == kUnassignedBits;
+}
+
+// Ctrl-C during a solve. The GIL is released while C++ steps, so Python's own SIGINT handler cannot run; while
+// a solve started from the main thread runs, a C handler sets `interrupt_flag`, which every step reads
+// (SolveOptions::interrupt) and every ensemble trajectory checks before it starts. When the solve returns, the
+// signal is handed back to Python (PyErr_SetInterruptEx), whose handler raises KeyboardInterrupt (or runs the
+// user's own handler). Nested solves (a solve inside a callback) share the outer guard.
+std::atomic<bool> interrupt_flag{false};
+thread_local int interrupt_depth = 0;  // solves running in this thread
+extern "C" void sciml_on_sigint(int) { interrupt_flag.store(true, std::memory_order_relaxed); }
+
+struct InterruptGuard {
+  bool installed = false;
+  struct sigaction previous {};
+  InterruptGuard() {  // with the GIL held
+    if (interrupt_depth++ > 0) return;
+    py::module_ threading = py::module_::import("threading");
+    if (!threading.attr("current_thread")().is(threading.attr("main_thread")())) return;  // signals go to main
+    interrupt_flag.store(false);
+    struct sigaction sa {};
+    sa.sa_handler = sciml_on_sigint;
+    sigemptyset(&sa.sa_mask);
+    installed = sigaction(SIGINT, &sa, &previous) == 0;
+  }
+  ~InterruptGuard() {
+    --interrupt_depth;
+    if (installed) sigaction(SIGINT, &previous, nullptr);
+  }
+  const std::atomic<bool>* flag() const { return &interrupt_flag; }  // never set unless a guard is installed
+  // after the solve, with the GIL held: hand a Ctrl-C that arrived to Python (raises KeyboardInterrupt)
+  void deliver() {
+    if (!installed || !interrupt_flag.exchange(false)) return;
+    sigaction(SIGINT, &previous, nullptr);
+    installed = false;
+    PyErr_SetInterruptEx(SIGINT);
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+  }
+};
 
 // The traced model together with its graph (kept for C sources and the cache key).
 struct PyModel {
@@ -63,12 +114,46 @@ struct PyModel {
   bool inplace = false;
 };
 
-// Integrator handle given to Python affects; valid only while the affect runs.
+// Integrator handle given to Python affects; valid only while the affect runs. integ.u and integ.p are NumPy
+// arrays owning copies of the state and parameters (the same array for every access within one affect, so
+// `integ.u[1] = -0.9 * integ.u[1]` works); what the affect wrote is copied back when it returns. An array kept
+// after the affect is the user's own copy, safe to read and write.
 struct PyIntegrator {
   IntegratorRef* ref = nullptr;
+  py::object u_arr, p_arr;
   IntegratorRef& get() const {
     if (!ref) throw std::runtime_error("this integrator handle is only valid inside the callback it was passed to");
     return *ref;
+  }
+  py::object& state(bool params) {
+    auto& r = get();
+    py::object& a = params ? p_arr : u_arr;
+    if (!a) a = copy_array(params ? r.p : r.u, params ? r.np : r.n);
+    return a;
+  }
+  void assign(bool params, const py::object& value) {
+    auto& r = get();
+    const std::size_t n = params ? r.np : r.n;
+    Array v = value.cast<Array>();
+    if (std::size_t(v.size()) != n)
+      throw py::value_error(std::string(params ? "integrator.p" : "integrator.u") + ": " + std::to_string(v.size()) +
+                            " values given for " + std::to_string(n) + " entries");
+    py::array dst = state(params);
+    std::copy(v.data(), v.data() + n, static_cast<double*>(dst.mutable_data()));
+  }
+  // the affect returned: its changes reach the integrator
+  void write_back() {
+    auto& r = get();
+    auto put = [](const py::object& a, double* dst, std::size_t n, const char* name) {
+      if (!a) return;
+      Array v = a.cast<Array>();
+      if (std::size_t(v.size()) != n)
+        throw py::value_error(std::string(name) + " was resized inside the affect (" + std::to_string(v.size()) +
+                              " values for " + std::to_string(n) + " entries)");
+      std::copy(v.data(), v.data() + n, dst);
+    };
+    put(u_arr, r.u, r.n, "integrator.u");
+    put(p_arr, r.p, r.np, "integrator.p");
   }
 };
 
@@ -147,9 +232,13 @@ RuntimeCallbacks make_callbacks(const std::vector<std::shared_ptr<PyCallback>>& 
       return out;
     }
     py::gil_scoped_acquire gil;
-    std::vector<double> copy(u, u + n);
-    py::array ua(py::dtype::of<double>(), {n}, {sizeof(double)}, copy.data());
-    return c.py_condition(ua, t, py::none()).cast<double>();
+    py::object r = c.py_condition(copy_array(u, n), t, py::none());
+    try {
+      return r.cast<double>();
+    } catch (const py::cast_error&) {
+      throw py::type_error("a callback condition must return a number, got " +
+                           std::string(py::str(r.get_type().attr("__name__"))));
+    }
   };
   auto run_affect = [](const py::object& a, IntegratorRef& ref) {
     py::gil_scoped_acquire gil;
@@ -158,11 +247,14 @@ RuntimeCallbacks make_callbacks(const std::vector<std::shared_ptr<PyCallback>>& 
     py::object h = py::cast(handle);
     try {
       a(h);
+      handle->write_back();
     } catch (...) {
       handle->ref = nullptr;
+      handle->u_arr = handle->p_arr = py::object();
       throw;
     }
     handle->ref = nullptr;
+    handle->u_arr = handle->p_arr = py::object();
   };
   if (!cont.empty()) {
     rc.conditions = [cont, eval](double* out, const double* u, const double* p, double t) {
@@ -219,14 +311,12 @@ PYBIND11_MODULE(_core, m) {
 
   py::class_<PyIntegrator, std::shared_ptr<PyIntegrator>>(m, "Integrator", "The integrator as an affect sees it")
       .def_property_readonly("t", [](const PyIntegrator& h) { return h.get().t; })
-      .def_property_readonly("u", [](py::object self) {
-        auto& r = self.cast<PyIntegrator&>().get();
-        return view(r.u, r.n, self, true);
-      }, "the current state (writeable: an affect may change it in place)")
-      .def_property_readonly("p", [](py::object self) {
-        auto& r = self.cast<PyIntegrator&>().get();
-        return view(r.p, r.np, self, true);
-      }, "the parameters (writeable)")
+      .def_property("u", [](PyIntegrator& h) { return h.state(false); },
+                    [](PyIntegrator& h, py::object v) { h.assign(false, v); },
+                    "the current state (a copy: change it in place or assign it; the changes apply when the affect "
+                    "returns)")
+      .def_property("p", [](PyIntegrator& h) { return h.state(true); },
+                    [](PyIntegrator& h, py::object v) { h.assign(true, v); }, "the parameters (as integrator.u)")
       .def("terminate", [](PyIntegrator& h) { h.get().terminate = true; }, "stop the solve after this callback")
       .def("__call__", [](PyIntegrator& h, double t) {
         auto& r = h.get();
@@ -376,11 +466,16 @@ PYBIND11_MODULE(_core, m) {
     auto holder = std::make_shared<py::object>(fobj);
     model->callback = [holder, inplace, n, np](double* du, const double* u, const double* p, double t) {
       py::gil_scoped_acquire gil;
-      py::array ua = view(const_cast<double*>(u), n, py::none(), false);
-      py::array pa = view(const_cast<double*>(p), np, py::none(), false);
+      Array ua = copy_array(u, n), pa = copy_array(p, np);
       if (inplace) {
-        py::array da = view(du, n, py::none(), true);
+        Array da(static_cast<py::ssize_t>(n));
+        std::fill(da.mutable_data(), da.mutable_data() + n, unassigned_marker());
         (*holder)(da, ua, pa, t);
+        for (std::size_t i = 0; i < n; ++i)
+          if (is_unassigned_marker(da.data()[i]))
+            throw py::value_error("f(du, u, p, t) did not assign du[" + std::to_string(i) +
+                                  "]: write every entry (du[:] = ... rather than rebinding du)");
+        std::copy(da.data(), da.data() + n, du);
         return;
       }
       py::object r = (*holder)(ua, pa, t);
@@ -398,9 +493,7 @@ PYBIND11_MODULE(_core, m) {
       auto jholder = std::make_shared<py::object>(jac);
       model->jac_callback = [jholder, n, np](double* J, const double* u, const double* p, double t) {
         py::gil_scoped_acquire gil;
-        py::array ua = view(const_cast<double*>(u), n, py::none(), false);
-        py::array pa = view(const_cast<double*>(p), np, py::none(), false);
-        py::object r = (*jholder)(ua, pa, t);
+        py::object r = (*jholder)(copy_array(u, n), copy_array(p, np), t);
         Array ra = r.cast<Array>();
         if (ra.ndim() != 2 || std::size_t(ra.shape(0)) != n || std::size_t(ra.shape(1)) != n)
           throw py::value_error("jac must return an n x n array for n = " + std::to_string(n) + " states");
@@ -508,10 +601,13 @@ PYBIND11_MODULE(_core, m) {
                                   std::nullopt, {}, 0.0, std::nullopt, maxiters, "auto", n);
     RuntimeProblem prob(make_runtime_function(ModelView::snapshot(pm->m, allow_native)), u, {t0, t1}, pv);
     GradientResult r;
+    InterruptGuard guard;
+    o.interrupt = guard.flag();
     {
       py::gil_scoped_release release;  // a Python loss takes the GIL back itself
       r = it->second(prob, tv, lossfn, o);
     }
+    guard.deliver();
     py::dict out;
     out["loss"] = r.loss;
     out["dp"] = Array(py::ssize_t(r.dp.size()), r.dp.data());
@@ -558,11 +654,14 @@ PYBIND11_MODULE(_core, m) {
     if (mass && !mass->isDiagonal()) fn.enabled = false;  // the sparse path takes diagonal mass matrices only
     RuntimeProblem prob(std::move(fn), u, {t0, t1}, pv);
     std::shared_ptr<RuntimeSolution> sol;
+    InterruptGuard guard;
+    o.interrupt = guard.flag();
     {
       RuntimeCallbacks rc = make_callbacks(callbacks, u.size());
       py::gil_scoped_release release;  // Python code (callbacks, an untraced f) takes the GIL back itself
       sol = it->second.solve(prob, mass ? &*mass : nullptr, o, rc);
     }
+    guard.deliver();
     return sol;
   }, py::arg("model"), py::arg("alg"), py::arg("u0"), py::arg("t0"), py::arg("t1"), py::arg("p"),
      py::arg("reltol"), py::arg("abstol"), py::arg("dt"), py::arg("adaptive"), py::arg("saveat"),
@@ -615,6 +714,8 @@ PYBIND11_MODULE(_core, m) {
     RuntimeEnsembleBackend backend{serial, threads, chunk};
     RuntimeCallbacks rc = make_callbacks(callbacks, n);
     RuntimeEnsembleSolution es;
+    InterruptGuard guard;
+    o.interrupt = guard.flag();
     try {
       py::gil_scoped_release release;  // Python code (callbacks, an untraced f) takes the GIL back itself
       es = it->second.ensemble(prob, mass ? &*mass : nullptr, std::move(uv), std::move(pv), trajectories, o, rc,
@@ -635,6 +736,7 @@ PYBIND11_MODULE(_core, m) {
       }
       throw;
     }
+    guard.deliver();
     // pack: when every trajectory's times are a prefix of the longest successful one's (saveat, or the same
     // adaptive steps), one (N, len(t), n) array with NaN after the points a failed trajectory did not reach (the
     // point where a failed solve stopped, off those times, is kept apart in "extra"); else lists

@@ -164,7 +164,7 @@ struct RuntimeSolutionOf : RuntimeSolution {
   }
   void interpolate(double tq, double* out) const override {
     std::vector<double> w(n);
-    if (dense) {
+    if (dense && !sol.dense_t0.empty()) {  // no step taken (tspan of zero length): the saved points
       sol.interpolate(tq, w);
     } else {
       interpolate_saved(tq, w);
@@ -176,10 +176,16 @@ struct RuntimeSolutionOf : RuntimeSolution {
   // linear interpolation of the saved points (the solution's own fallback needs its u, moved out above)
   void interpolate_saved(double tq, std::vector<double>& w) const {
     const std::size_t m = t.size();
+    if (m == 0) throw std::out_of_range("sol(t): the solution holds no saved point");
     const bool fwd = t.back() >= t.front();
     const double lo = fwd ? t.front() : t.back(), hi = fwd ? t.back() : t.front();
     if (!(tq >= lo && tq <= hi))
-      throw std::out_of_range("sol(t): t = " + std::to_string(tq) + " is outside the solved interval");
+      throw std::out_of_range("sol(t): t = " + std::to_string(tq) + " is outside the solved interval [" +
+                              std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    if (m == 1) {  // one saved point (regression: test_interpolate_one_saved_point)
+      std::copy(u.begin(), u.begin() + std::ptrdiff_t(n), w.begin());
+      return;
+    }
     std::size_t i = 1;
     while (i < m - 1 && (fwd ? t[i] < tq : t[i] > tq)) ++i;
     const double a = t[i - 1], b = t[i];

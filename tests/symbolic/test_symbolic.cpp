@@ -269,10 +269,11 @@ TEST(SymbolicGraph, HashConsingSharesEqualNodes) {
   const int e2 = g.binary(Op::Mul, g.unary(Op::Sin, x), p);
   EXPECT_EQ(e1, e2);
   EXPECT_EQ(g.size(), n);
-  // commutative operands in canonical order; non-commutative kept apart
-  for (Op op : {Op::Add, Op::Mul, Op::Min, Op::Max, Op::Eq, Op::Ne, Op::And, Op::Or})
+  // commutative operands in canonical order; non-commutative kept apart (Min and Max too: a tie returns the
+  // second operand)
+  for (Op op : {Op::Add, Op::Mul, Op::Eq, Op::Ne, Op::And, Op::Or})
     EXPECT_EQ(g.binary(op, x, y), g.binary(op, y, x)) << Graph::op_name(op);
-  for (Op op : {Op::Sub, Op::Div, Op::Pow, Op::Atan2, Op::Mod, Op::Lt, Op::Le})
+  for (Op op : {Op::Sub, Op::Div, Op::Pow, Op::Atan2, Op::Mod, Op::Lt, Op::Le, Op::Min, Op::Max})
     EXPECT_NE(g.binary(op, x, y), g.binary(op, y, x)) << Graph::op_name(op);
   // constants compare bitwise: -0.0 and 0.0 differ, NaNs are one node
   EXPECT_EQ(g.constant(1.5), g.constant(1.5));
@@ -293,9 +294,12 @@ TEST(SymbolicGraph, Simplifications) {
   EXPECT_EQ(g.binary(Op::Add, x, zero), x);
   EXPECT_EQ(g.binary(Op::Add, zero, x), x);
   EXPECT_EQ(g.binary(Op::Sub, x, zero), x);
-  const int nx = g.binary(Op::Sub, zero, x);
+  const int mzero = g.constant(-0.0);
+  const int nx = g.binary(Op::Sub, mzero, x);  // -0.0 - x = -x exactly; 0.0 - x is not -x for x = 0.0
   EXPECT_EQ(g.node(nx).op, Op::Neg);
   EXPECT_EQ(g.node(nx).a, x);
+  EXPECT_EQ(g.node(g.binary(Op::Sub, zero, x)).op, Op::Sub);
+  EXPECT_EQ(g.node(g.binary(Op::Sub, x, mzero)).op, Op::Sub);  // x - (-0.0) is not x for x = -0.0
   EXPECT_EQ(g.binary(Op::Mul, x, one), x);
   EXPECT_EQ(g.binary(Op::Mul, one, x), x);
   EXPECT_EQ(g.binary(Op::Mul, x, zero), zero);

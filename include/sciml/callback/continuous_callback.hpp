@@ -82,8 +82,18 @@ struct EventLocator {
     for (char c : nudge) any_nudge |= c != 0;
     double tstart = t0;
     if (any_nudge) {  // just after an event of this callback: judge the sign a little later (no re-trigger)
-      tstart = t0 + h / 100;
-      evaluate(integ, tstart, tmp);
+      // at the first of t0 + h * (1e-12, 1e-11, ..., 1e-2) where g is clearly off the root (above abstol and 100
+      // times its residual right after the affect): the smallest offset that is not noise. A fixed h/100 could land past a whole short excursion (a bouncing ball's next bounce
+      // inside one long step), so the crossing ending it was missed and the ball fell through the floor
+      // (regression: test_bouncing_ball_many_bounces).
+      for (double frac = 1e-12; frac < 0.02; frac *= 10) {
+        tstart = t0 + h * frac;
+        evaluate(integ, tstart, tmp);
+        bool clear = true;
+        for (std::size_t i = 0; i < len; ++i)
+          if (nudge[i] && !(std::fabs(tmp[i]) > abstol + 100 * std::fabs(prev[i]))) clear = false;
+        if (clear) break;
+      }
       for (std::size_t i = 0; i < len; ++i)
         if (nudge[i]) last[i] = tmp[i];
       for (auto& c : nudge) c = 0;

@@ -16,6 +16,7 @@ enum class ReturnCode {
   Unstable,            // NaN or Inf in the state
   InitialFailure,      // the right-hand side is NaN/Inf at the initial point
   ConvergenceFailure,  // a nonlinear solve (implicit methods) failed repeatedly
+  Interrupted,         // SolveOptions::interrupt was set (Ctrl-C from Python, or a caller's cancellation)
   Failure,             // anything else
 };
 
@@ -30,6 +31,7 @@ constexpr std::string_view to_string(ReturnCode r) {
     case ReturnCode::Unstable: return "Unstable";
     case ReturnCode::InitialFailure: return "InitialFailure";
     case ReturnCode::ConvergenceFailure: return "ConvergenceFailure";
+    case ReturnCode::Interrupted: return "Interrupted";
     case ReturnCode::Failure: return "Failure";
   }
   return "Unknown";

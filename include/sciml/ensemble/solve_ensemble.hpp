@@ -4,6 +4,7 @@
 // user code is rethrown after all workers stop, as "trajectory i: ..." for the lowest such i.
 #pragma once
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <cstddef>
@@ -55,6 +56,11 @@ struct TrajectoryKernel {
   void operator()(std::size_t k) const {
     const std::size_t i = first + k;
     if (err.skip(i)) return;  // a lower trajectory threw: the solve will throw anyway
+    if (opts.interrupt && opts.interrupt->load(std::memory_order_relaxed)) {  // cancelled: do not start
+      retcodes[k] = ReturnCode::Interrupted;
+      messages[k] = "interrupted before this trajectory started";
+      return;
+    }
     try {
       decltype(auto) prob = ens.prob_func(ens.prob, i);
       auto sol = solve(prob, alg, opts, cb);

@@ -17,6 +17,7 @@
 #pragma once
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -131,13 +132,9 @@ class Integrator {
   bool step() {
     if (finished_) return false;
     for (;;) {
-      if (iters_ >= maxiters_) {
-        std::ostringstream m;
-        m << "maxiters = " << maxiters_ << " reached at t = " << t
-          << " before tf = " << tend() << ": raise maxiters, loosen the tolerances, or the problem may be stiff "
-          << "(try Rodas5P, or Rosenbrock23 at loose tolerances)";
-        return fail(ReturnCode::MaxIters, m.str());
-      }
+      if (interrupt_ && interrupt_->load(std::memory_order_relaxed))
+        return fail(ReturnCode::Interrupted, "interrupted at t = " + num(double(t)) + " (SolveOptions::interrupt was set)");
+      if (iters_ >= maxiters_) return fail(ReturnCode::MaxIters, maxiters_message());
       ++iters_;
       while (itstop_ + 1 < tstops_.size() && tdir_ * (tstops_[itstop_] - t) <= 0) ++itstop_;
       if (fsal_pending_) {
@@ -175,7 +172,7 @@ class Integrator {
         newton_failed = cache_.newton_failed;
         sol.stats.nnonliniter = cache_.nnonliniter;
         sol.stats.nnonlinconvfail = cache_.nnonlinconvfail;
-        if (newton_failed && !adaptive_) return fail(ReturnCode::ConvergenceFailure, newton_message(h));
+        if (newton_failed && !adaptive_) return fail_newton(h);
       }
       R EEst = 0;  // squared scaled RMS norm of the error estimate
       R factor = 1;
@@ -192,7 +189,7 @@ class Integrator {
           ++sol.stats.nsteps;
           if (newton_failed) {  // halve the step, as Hairer's codes do
             factor = R(0.5);
-            if (++newton_fails_ > 60) return fail(ReturnCode::ConvergenceFailure, newton_message(h));
+            if (++newton_fails_ > 60) return fail_newton(h);
           } else if (std::isnan(EEst)) {
             ++nan_rejects_;
             factor = R(0.25);
@@ -211,15 +208,12 @@ class Integrator {
                 return fail(ReturnCode::Unstable, "the iteration matrix W = I - h*gamma*J stayed singular at t = " +
                                                       num(double(t)) + ": check the Jacobian of f");
             }
-            return fail(ReturnCode::Unstable, nonfinite_message("the solution or its derivative"));
+            return fail(ReturnCode::Unstable, nan_message(h));
           }
           if (std::abs(dt) < dtmin_eff()) {
-            if (newton_failed) return fail(ReturnCode::ConvergenceFailure, newton_message(h));
-            std::ostringstream m;
-            m << "dt = " << std::abs(dt) << " fell below dtmin at t = " << t
-              << ": the problem looks stiff or the solution has a singularity here; try Rodas5P, or Rosenbrock23 "
-              << "at loose tolerances";
-            return fail(ReturnCode::DtLessThanMin, m.str());
+            if (newton_failed) return fail_newton(h);
+            if (nan_rejects_ > 0) return fail(ReturnCode::Unstable, nan_message(h));
+            return fail(ReturnCode::DtLessThanMin, dtmin_message(dt));
           }
           continue;
         }
@@ -255,6 +249,7 @@ class Integrator {
         // a step cut short by a tstop does not shrink the next one
         dt = (hit && std::abs(next) < std::abs(dt)) ? dt : next;
       }
+      if (adaptive_ && std::abs(dt) < std::min(dtmin_, dtmax_) && t != tend()) return fail(ReturnCode::DtLessThanMin, dtmin_message(dt));
       after_step();
       // k0 of the next step is f at the new point (stage S-1), unless something changed u; the stages stay in
       // place until then, so the step can still be interpolated between steps
@@ -295,6 +290,7 @@ class Integrator {
   T tdir_ = 1, h_ = 0, dtmin_ = 0, dtmax_ = 0;
   long maxiters_ = 0, iters_ = 0;
   int nan_rejects_ = 0, newton_fails_ = 0;
+  const std::atomic<bool>* interrupt_ = nullptr;
   bool adaptive_ = true, save_everystep_ = true, save_end_ = true, dense_ = false;
   bool finished_ = false, terminate_ = false, k0_stale_ = false, extra_done_ = false, fsal_pending_ = false;
 
@@ -321,6 +317,87 @@ class Integrator {
   }
   T dtmin_eff() const {
     return std::max(dtmin_, T(4) * std::numeric_limits<T>::epsilon() * std::abs(t));
+  }
+  // implicit families (and the stiffness-switching composites) count Jacobians: suggesting a stiff method
+  // makes sense only for the others
+  static constexpr bool stiff_method = requires(Cache& c) { c.njac; };
+  std::string dtmin_message(T dtnext) const {
+    std::ostringstream m;
+    m << "dt = " << std::abs(dtnext) << " fell below dtmin = " << dtmin_eff() << " at t = " << t;
+    if constexpr (stiff_method) {
+      m << ": the solution may have a singularity or a discontinuity here; check f near this t, add the time of a "
+        << "known discontinuity to tstops, or loosen the tolerances";
+    } else {
+      m << ": the problem looks stiff or the solution has a singularity here; try Rodas5P, or Rosenbrock23 "
+        << "at loose tolerances";
+    }
+    return m.str();
+  }
+  std::string maxiters_message() {
+    std::ostringstream m;
+    m << "maxiters = " << maxiters_ << " reached at t = " << t << " before tf = " << tend();
+    if (chattering_last_step()) {
+      m << ": f reverses direction across the last step. If f switches discontinuously here (a sign, abs, "
+        << "min/max or ifelse), the solution is chattering along the switching surface (sliding mode): smooth the "
+        << "switch (e.g. tanh(x / eps) for sign(x)) or model the sliding motion with a callback";
+      if constexpr (!stiff_method) m << "; if f is smooth, the problem may be stiff: try Rodas5P or FBDF";
+      m << "; if the solve is simply long, raise maxiters";
+    } else if constexpr (stiff_method) {
+      m << ": raise maxiters or loosen the tolerances";
+    } else {
+      m << ": raise maxiters, loosen the tolerances, or the problem may be stiff (try Rodas5P, or Rosenbrock23 at "
+        << "loose tolerances)";
+    }
+    return m.str();
+  }
+  // A sign of chattering (sliding mode) in the last accepted step: some component's derivative has opposite
+  // signs at the step's two ends (u' = -sign(u) under Tsit5 or Rodas5P settles into a period-2 cycle across
+  // u = 0; an explicit method at its stability limit on a stiff problem looks the same, and a smooth turning
+  // point can fall in the last step, so the message names all three). Only evaluated when a solve fails.
+  bool chattering_last_step() {
+    if (sol.stats.naccept == 0 || h_ == 0 || state_size(uprev) != state_size(u)) return false;
+    detail::eval_rhs<inplace>(f_, tmp_, uprev, p, tprev);  // f at both ends of the last step (work arrays:
+    detail::eval_rhs<inplace>(f_, work_, u, p, t);         // free at this point, the solve is ending)
+    sol.stats.nf += 2;
+    for (std::size_t m = 0; m < state_size(u); ++m) {
+      const auto k0 = value_of(tmp_[m]), k1 = value_of(work_[m]);
+      if (k0 * k1 < 0) return true;
+    }
+    return false;
+  }
+  // Whether f itself gave NaN or Inf in the failed step from t with size h: a stage derivative that is not
+  // finite, or f at the step's end time (an f undefined beyond some t). Called once, when the solve fails.
+  bool f_gave_nonfinite(T h) {
+    for (int j = 0; j < S; ++j)
+      if (state_size(k_[j]) == state_size(u) && !all_finite(k_[j])) return true;
+    if (h == 0) return false;
+    detail::eval_rhs<inplace>(f_, tmp_, u, p, t + h);
+    ++sol.stats.nf;
+    return !all_finite(tmp_);
+  }
+  // the step from t with size h kept producing NaN or Inf: name f when it was f
+  std::string nan_message(T h) {
+    const bool f_nan = f_gave_nonfinite(h);
+    std::ostringstream m;
+    if (f_nan) {
+      m << "f(u, p, t) returned NaN or Inf in the step from t = " << t << " (last dt = " << std::abs(h)
+        << "), and smaller steps did not avoid it: check f and p for divisions by zero, sqrt or log of negative "
+        << "values, or overflow near this t";
+    } else {
+      m << "NaN or Inf in the solution or its error estimate in the step from t = " << t << " (last dt = "
+        << std::abs(h) << "), and smaller steps did not avoid it";
+      if constexpr (stiff_method) {
+        m << ": check f, p and a user-supplied jac near this t";
+      } else {
+        m << ": check f and p, or the problem may be stiff (try Rodas5P)";
+      }
+    }
+    return m.str();
+  }
+  // The Newton iteration failed for good: because f gave NaN/Inf (Unstable, naming f), or otherwise.
+  bool fail_newton(T h) {
+    if (f_gave_nonfinite(h)) return fail(ReturnCode::Unstable, nan_message(h));
+    return fail(ReturnCode::ConvergenceFailure, newton_message(h));
   }
   std::string newton_message(T h) const {
     std::ostringstream m;
@@ -485,20 +562,32 @@ class Integrator {
     const T t0 = t0_, t1 = t1_;
     if (!std::isfinite(double(t0)) || !std::isfinite(double(t1)))
       throw std::invalid_argument("tspan: the endpoints must be finite (got [" + num(t0) + ", " + num(t1) + "])");
-    if (!(o.reltol > 0)) throw std::invalid_argument("reltol must be > 0 (got " + num(o.reltol) + ")");
+    if (!(o.reltol > 0) || !std::isfinite(o.reltol))
+      throw std::invalid_argument("reltol must be finite and > 0 (got " + num(o.reltol) + ")");
+    if (R(o.reltol) < std::numeric_limits<R>::epsilon())
+      throw std::invalid_argument("reltol = " + num(o.reltol) + " is below the machine epsilon of the state's type (" +
+                                  num(double(std::numeric_limits<R>::epsilon())) +
+                                  "): no step can meet it; use reltol >= " +
+                                  num(double(100 * std::numeric_limits<R>::epsilon())));
     if (o.abstol.per_component.empty()) {
-      if (!(o.abstol.scalar > 0)) throw std::invalid_argument("abstol must be > 0 (got " + num(o.abstol.scalar) + ")");
+      if (!(o.abstol.scalar > 0) || !std::isfinite(o.abstol.scalar))
+        throw std::invalid_argument("abstol must be finite and > 0 (got " + num(o.abstol.scalar) + ")");
     } else {
       if (o.abstol.per_component.size() != n)
         throw std::invalid_argument("abstol: " + std::to_string(o.abstol.per_component.size()) +
                                     " entries given for a state of length " + std::to_string(n));
       for (double a : o.abstol.per_component)
-        if (!(a > 0)) throw std::invalid_argument("abstol: every entry must be > 0 (got " + num(a) + ")");
+        if (!(a > 0) || !std::isfinite(a))
+          throw std::invalid_argument("abstol: every entry must be finite and > 0 (got " + num(a) + ")");
     }
     if (!(o.dt >= 0) || !std::isfinite(o.dt))
       throw std::invalid_argument("dt must be a finite magnitude >= 0 (got " + num(o.dt) + "); the direction comes from tspan");
-    if (!(o.dtmin >= 0)) throw std::invalid_argument("dtmin must be >= 0 (got " + num(o.dtmin) + ")");
+    if (!(o.dtmin >= 0) || !std::isfinite(o.dtmin))
+      throw std::invalid_argument("dtmin must be finite and >= 0 (got " + num(o.dtmin) + ")");
     if (!(o.dtmax > 0)) throw std::invalid_argument("dtmax must be > 0 (got " + num(o.dtmax) + ")");
+    if (o.dtmin > o.dtmax)
+      throw std::invalid_argument("dtmin = " + num(o.dtmin) + " is larger than dtmax = " + num(o.dtmax) +
+                                  ": no step size satisfies both");
     if (!(o.krylov_rtol >= 0 && o.krylov_rtol < 1))
       throw std::invalid_argument("krylov_rtol must be in [0, 1) (got " + num(o.krylov_rtol) + "); 0 picks it from reltol");
     if (o.maxiters <= 0) throw std::invalid_argument("maxiters must be > 0 (got " + std::to_string(o.maxiters) + ")");
@@ -527,6 +616,7 @@ class Integrator {
     for (double a : o.abstol.per_component) abstol_vec_.push_back(R(a));
     adaptive_ = o.adaptive && Alg::is_adaptive;
     maxiters_ = o.maxiters;
+    interrupt_ = o.interrupt;
     dtmax_ = std::isfinite(o.dtmax) ? std::min(T(o.dtmax), std::abs(t1 - t0)) : std::abs(t1 - t0);
     if (!(dtmax_ > 0)) dtmax_ = std::numeric_limits<T>::max();
     dtmin_ = T(o.dtmin);
@@ -611,6 +701,7 @@ class Integrator {
       dt = tdir_ * detail::initial_dt<inplace>(f_, p, u, t, tdir_, k_[0], Step::order, tolview(), dtmax_,
                                                tmp_, unew_, sol.stats.nf);
     }
+    if (adaptive_ && std::abs(dt) < dtmin_) dt = tdir_ * dtmin_;  // the first guess respects dtmin too
     cb_.init(*this);
   }
 };

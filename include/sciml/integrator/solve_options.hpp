@@ -1,6 +1,7 @@
 // SolveOptions: everything `solve`/`init` accept besides the problem and the algorithm, with the defaults
 // DifferentialEquations.jl users know (reltol 1e-3, abstol 1e-6, RMS error norm, save every step, dense output).
 #pragma once
+#include <atomic>
 #include <cstddef>
 #include <initializer_list>
 #include <limits>
@@ -54,6 +55,11 @@ struct SolveOptions {
   StepController controller;      // Default: the method's own (PI for explicit RK)
   LinearSolver linsolve = LinearSolver::Auto;  // implicit methods on dynamic states
   double krylov_rtol = 0;         // GMRES: relative tolerance of each linear solve; 0: 1e-2 * reltol, in [1e-10, 1e-3]
+  // Cancellation: when set, the solve checks this flag before every step attempt and stops with
+  // ReturnCode::Interrupted (partial solution kept) once it reads true; an ensemble also skips the trajectories
+  // not yet started. Another thread or a signal handler sets it (the Python package points it at its SIGINT
+  // flag, so Ctrl-C stops a compiled solve). One relaxed atomic load per step: no measurable cost.
+  const std::atomic<bool>* interrupt = nullptr;
 };
 
 }  // namespace sciml

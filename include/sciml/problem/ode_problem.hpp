@@ -64,6 +64,19 @@ SCIML_HD SCIML_INLINE void eval_rhs(const F& f, State& du, const State& u, const
   } else {
     du = f(u, p, t);
   }
+#ifndef __CUDA_ARCH__
+  // A dynamic state's f can return the wrong length (out of place) or resize du (in place); every later loop
+  // runs over u's length, so that would read or write past the end. One comparison per call.
+  if constexpr (is_resizable_v<State>) {
+    if (state_size(du) != state_size(u)) [[unlikely]]
+      throw std::invalid_argument(std::string(Inplace ? "f(du, u, p, t) resized du to length "
+                                                       : "f(u, p, t) returned a state of length ") +
+                                  std::to_string(state_size(du)) + " for a state of length " +
+                                  std::to_string(state_size(u)) +
+                                  (Inplace ? ": write du[i] for i < u.size() without resizing du"
+                                           : ": return one derivative per state component"));
+  }
+#endif
 }
 }  // namespace detail
 

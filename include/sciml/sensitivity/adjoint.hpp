@@ -19,6 +19,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -54,7 +55,7 @@ struct ForwardSensitivity {
 };
 
 struct GradientResult {
-  double loss = 0;
+  double loss = std::numeric_limits<double>::quiet_NaN();  // NaN until a solve succeeds
   std::vector<double> dp, du0;  // dL/dp, dL/du0
   ReturnCode retcode = ReturnCode::Default;
   std::string message;
@@ -269,9 +270,13 @@ GradientResult gradient(const Prob& prob, Alg alg, const std::vector<double>& ts
   res.dp.assign(np, 0.0);
   res.du0.assign(n, 0.0);
   std::vector<double> gu(n);
+  // a failed solve gives NaN, never a loss of 0 and a zero gradient that look like an optimum (the loss stays
+  // NaN unless the forward solve succeeded; regression: test_gradient_of_failed_solve)
   auto fail = [&](ReturnCode rc, std::string msg) {
     res.retcode = rc;
     res.message = std::move(msg);
+    std::fill(res.dp.begin(), res.dp.end(), std::numeric_limits<double>::quiet_NaN());
+    std::fill(res.du0.begin(), res.du0.end(), std::numeric_limits<double>::quiet_NaN());
     return res;
   };
 

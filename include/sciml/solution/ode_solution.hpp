@@ -53,9 +53,12 @@ struct ODESolution {
   // In-place form of sol(tq); a resizable `out` is resized to the state's length at tq (it may change at
   // events), a fixed-size one must match it.
   void interpolate(time_type tq, State& out) const {
-    if (t.empty() && dense_t0.empty()) throw std::logic_error("sol(t): the solution holds no data");
-    const time_type a = dense ? dense_t0.front() : t.front();
-    const time_type b = dense ? dense_tend.back() : t.back();
+    // no step stored (tspan of zero length, an InitialFailure): the saved points are all there is
+    const bool use_dense = dense && !dense_t0.empty();
+    if (t.empty() && !use_dense) throw std::logic_error("sol(t): the solution holds no data (no step was taken and "
+                                                        "nothing was saved)");
+    const time_type a = use_dense ? dense_t0.front() : t.front();
+    const time_type b = use_dense ? dense_tend.back() : t.back();
     const time_type lo = std::min(a, b), hi = std::max(a, b);
     if (!(tq >= lo && tq <= hi)) {
       std::ostringstream msg;
@@ -64,7 +67,7 @@ struct ODESolution {
     }
     const bool fwd = b >= a;
     auto before = [fwd](time_type x, time_type y) { return fwd ? x < y : x > y; };
-    if (dense) {
+    if (use_dense) {
       // first step whose end is not before tq
       auto it = std::lower_bound(dense_tend.begin(), dense_tend.end(), tq, before);
       std::size_t i = std::min<std::size_t>(std::size_t(it - dense_tend.begin()), dense_tend.size() - 1);

@@ -79,9 +79,11 @@ int derivative_step(Graph& g, int i, const D& d, Op wrt_kind, int wrt_index) {
         const double c = e.value;
         return mul(mul(k(c), bin(Op::Pow, x, k(c - 1))), da);
       }
-      // y x^(y-1) x' + x^y log(x) y'  (the first term alone where y is constant: fine for x < 0)
+      // y x^(y-1) x' + x^y log(x) y'  (the first term alone where y is constant: fine for x < 0). The second
+      // term is 0 where y' is 0 at the point, not log(x < 0) * 0 = NaN: as f_pow on dual numbers (found by
+      // fuzzing, tests/regression/test_symbolic_pow_derivative_negative_base.cpp).
       const int t1 = za ? zero : mul(mul(y, bin(Op::Pow, x, bin(Op::Sub, y, k(1)))), da);
-      const int t2 = zb ? zero : mul(mul(i, un(Op::Log, x)), db);
+      const int t2 = zb ? zero : g.ifelse(bin(Op::Ne, db, zero), mul(mul(i, un(Op::Log, x)), db), zero);
       return bin(Op::Add, t1, t2);
     }
     case Op::Atan2:  // atan2(x, y)' = (y x' - x y') / (x^2 + y^2)

@@ -118,9 +118,10 @@ class Graph {
         if (nodes_[std::size_t(b)].op == Op::Neg) return binary(Op::Sub, a, nodes_[std::size_t(b)].a);  // a + -y
         if (nodes_[std::size_t(a)].op == Op::Neg) return binary(Op::Sub, b, nodes_[std::size_t(a)].a);  // -y + b
         break;
-      case Op::Sub:
-        if (is_const(b, 0)) return a;
-        if (is_const(a, 0)) return unary(Op::Neg, b);
+      case Op::Sub:  // exact only with these zeros: x - (-0.0) is +0.0 for x = -0.0, 0.0 - x is +0.0 for x = 0.0
+        // (found by fuzzing, tests/regression/test_symbolic_subtract_signed_zero.cpp)
+        if (is_const_bits(b, 0.0)) return a;
+        if (is_const_bits(a, -0.0)) return unary(Op::Neg, b);
         if (nodes_[std::size_t(b)].op == Op::Neg) return binary(Op::Add, a, nodes_[std::size_t(b)].a);  // a - -y
         break;
       case Op::Mul:
@@ -271,6 +272,9 @@ class Graph {
   }
   bool is_const(int i) const { return nodes_[std::size_t(i)].op == Op::Const; }
   bool is_const(int i, double v) const { return is_const(i) && nodes_[std::size_t(i)].value == v; }
+  bool is_const_bits(int i, double v) const {  // the same sign of zero too
+    return is_const(i, v) && std::signbit(nodes_[std::size_t(i)].value) == std::signbit(v);
+  }
   double value(int i) const { return nodes_[std::size_t(i)].value; }
 
   std::vector<Node> nodes_;

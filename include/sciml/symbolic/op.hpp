@@ -28,9 +28,11 @@ inline constexpr bool is_leaf(Op op) { return op <= Op::Time; }
 inline constexpr bool is_unary(Op op) { return (op >= Op::Neg && op <= Op::Ceil) || op == Op::Not; }
 inline constexpr bool is_binary(Op op) { return (op >= Op::Add && op <= Op::Mod) || (op >= Op::Lt && op <= Op::Or); }
 inline constexpr int arity(Op op) { return is_leaf(op) ? 0 : is_unary(op) ? 1 : is_binary(op) ? 2 : 3; }
+// Operands that may be swapped without changing any result bit (NaN payloads aside). Not Min and Max: on a tie
+// they return the second operand, so min(-0.0, 0.0) is 0.0 and min(0.0, -0.0) is -0.0, and the derivative at a
+// tie is the second operand's (found by fuzzing, tests/regression/test_symbolic_min_max_operand_order.cpp).
 inline constexpr bool is_commutative(Op op) {
-  return op == Op::Add || op == Op::Mul || op == Op::Min || op == Op::Max || op == Op::Eq || op == Op::Ne ||
-         op == Op::And || op == Op::Or;
+  return op == Op::Add || op == Op::Mul || op == Op::Eq || op == Op::Ne || op == Op::And || op == Op::Or;
 }
 // Results that are 1.0 / 0.0 or piecewise constant: their derivative is 0 everywhere it exists.
 inline constexpr bool is_piecewise_constant(Op op) {

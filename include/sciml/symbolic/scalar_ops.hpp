@@ -221,17 +221,22 @@ SCIML_HD S f_pow_k(const S& x, double k) {
     default: return f_pow_general_k(x, k);
   }
 }
-// x^y, y not a constant: std::pow; d/dx = y x^(y-1), d/dy = x^y log x (only where y varies).
+// x^y, y not a constant: std::pow; d/dx = y x^(y-1), d/dy = x^y log x, the latter only in the partials where y
+// varies (so a negative x, where log x is NaN, spoils no partial in which y is constant).
 template <class S>
 SCIML_HD S f_pow(const S& x, const S& y) {
   using std::pow;
   if constexpr (is_dual<S>::value) {
     using T = decltype(x.val);
-    const T v = pow(x.val, y.val);
+    const T v = pow(x.val, y.val), dx = y.val * pow(x.val, y.val - T(1));
     bool y_varies = false;
     for (T d : y.der) y_varies = y_varies || d != T(0);
     using std::log;
-    return binary_chain(x, y, v, T(y.val * pow(x.val, y.val - T(1))), y_varies ? T(v * log(x.val)) : T(0));
+    const T dy = y_varies ? T(v * log(x.val)) : T(0);
+    S r(v);
+    for (int i = 0; i < int(sizeof(r.der) / sizeof(r.der[0])); ++i)
+      r.der[i] = y.der[i] != T(0) ? T(dx * x.der[i] + dy * y.der[i]) : T(dx * x.der[i]);
+    return r;
   } else {
     return pow(x, y);
   }
