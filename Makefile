@@ -49,8 +49,11 @@ bench:
 FUZZ_SECONDS ?= 300
 FUZZ_DIR ?= $(BUILD)-fuzz
 FUZZ_HARNESSES ?=
-fuzz: deps
+# It then runs the Python property tests with Hypothesis's "long" profile (about 7 minutes; docs/fuzzing.md).
+fuzz: deps $(BUILD)/CMakeCache.txt
 	tests/fuzz/run_fuzzers.sh --dir $(FUZZ_DIR) --seconds $(FUZZ_SECONDS) --jobs $(JOBS) $(FUZZ_HARNESSES)
+	cmake --build $(BUILD) -j $(JOBS) --target sciml_python
+	SCIML_HYPOTHESIS_PROFILE=long PYTHONPATH=$(BUILD)/python /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/python/test_properties.py
 
 install: deps $(BUILD)/CMakeCache.txt
 	cmake --install $(BUILD) --prefix $(PREFIX)

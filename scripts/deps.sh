@@ -5,6 +5,7 @@ set -euo pipefail
 case "${1:-core}" in
   core)  pkgs=(g++ make cmake libgtest-dev libgmock-dev libeigen3-dev libsuitesparse-dev python3 python3-mpmath
                python3-dev pybind11-dev python3-numpy python3-scipy python3-matplotlib python3-pytest
+               python3-hypothesis  # tests/python/test_properties.py (property-based tests)
                libopenmpi-dev openmpi-bin  # MPI: EnsembleDistributed and its test (optional in CMake)
                clang libclang-rt-14-dev) ;;  # libFuzzer (libclang_rt.fuzzer-x86_64.a): make fuzz, ctest fuzz_brief
   bench) pkgs=(g++ make cmake libboost-dev libgsl-dev libsundials-dev libeigen3-dev python3-matplotlib python3-scipy
