@@ -249,8 +249,9 @@ class Integrator {
         // a step cut short by a tstop does not shrink the next one
         dt = (hit && std::abs(next) < std::abs(dt)) ? dt : next;
       }
-      if (adaptive_ && std::abs(dt) < std::min(dtmin_, dtmax_) && t != tend()) return fail(ReturnCode::DtLessThanMin, dtmin_message(dt));
-      after_step();
+      after_step();  // saving, dense output and callbacks of the accepted step, then the dtmin check of the next
+      if (!finished_ && adaptive_ && std::abs(dt) < std::min(dtmin_, dtmax_))
+        return fail(ReturnCode::DtLessThanMin, dtmin_message(dt));
       // k0 of the next step is f at the new point (stage S-1), unless something changed u; the stages stay in
       // place until then, so the step can still be interpolated between steps
       fsal_pending_ = true;
