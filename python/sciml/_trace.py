@@ -98,6 +98,8 @@ class Sym:
         return Sym(self.g, self.g.unary(op, self.i))
 
     def _bin(self, op, other, reflected=False):
+        if isinstance(other, np.ndarray) and other.ndim == 0:  # np.float64(x) > u[0]: NumPy passes array(x)
+            other = other[()]
         if isinstance(other, (np.ndarray, list, tuple)):
             return NotImplemented
         try:

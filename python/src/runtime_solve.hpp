@@ -4,6 +4,7 @@
 // of the same model over arrays of initial values and parameters (sciml::solve(ensemble, alg, backend, ...) from
 // include/sciml/ensemble, one entry per method in the same registry).
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -148,9 +149,10 @@ struct RuntimeSolution {
 template <class Sol>
 struct RuntimeSolutionOf : RuntimeSolution {
   Sol sol;
-  explicit RuntimeSolutionOf(Sol s) : sol(std::move(s)) {
+  // n0: the problem's state length (the rows' length when nothing was saved)
+  RuntimeSolutionOf(Sol s, std::size_t n0) : sol(std::move(s)) {
     t.assign(sol.t.begin(), sol.t.end());
-    n = sol.u.empty() ? 0 : sol.u.front().size();
+    n = sol.u.empty() ? n0 : sol.u.front().size();
     u.reserve(sol.u.size() * n);
     for (const auto& x : sol.u) u.insert(u.end(), x.begin(), x.end());
     retcode = sol.retcode;
@@ -169,7 +171,7 @@ struct RuntimeSolutionOf : RuntimeSolution {
     } else {
       interpolate_saved(tq, w);
     }
-    std::copy(w.begin(), w.end(), out);
+    std::copy_n(w.begin(), std::min(n, w.size()), out);  // out holds n
   }
 
  private:
@@ -237,8 +239,8 @@ using Registry = std::map<std::string, Method>;
 template <class Alg>
 std::unique_ptr<RuntimeSolution> solve_runtime(const RuntimeProblem& prob, const MassMatrix* mass,
                                                const SolveOptions& opts, const RuntimeCallbacks& cbs) {
-  auto wrap = [](auto sol) -> std::unique_ptr<RuntimeSolution> {
-    auto r = std::make_unique<RuntimeSolutionOf<decltype(sol)>>(std::move(sol));
+  auto wrap = [&prob](auto sol) -> std::unique_ptr<RuntimeSolution> {
+    auto r = std::make_unique<RuntimeSolutionOf<decltype(sol)>>(std::move(sol), prob.u0.size());
     r->alg = Alg::name();
     return r;
   };

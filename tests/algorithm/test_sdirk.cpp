@@ -40,7 +40,7 @@ TEST(SDIRK, JacobianReuse) {
 
 TEST(SDIRK, DenseOutput) {
   sciml::testing::check_dense_output<sciml::TRBDF2>();    // Hermite
-  sciml::testing::check_dense_output<sciml::KenCarp4>();  // the method's own third-order interpolant
+  sciml::testing::check_dense_output<sciml::KenCarp4>();  // Hermite too (the paper's b*_ij: kencarp4.hpp)
   sciml::testing::check_dense_output<sciml::Kvaerno5>();
 }
 

@@ -137,18 +137,22 @@ class Integrator {
       if (iters_ >= maxiters_) return fail(ReturnCode::MaxIters, maxiters_message());
       ++iters_;
       while (itstop_ + 1 < tstops_.size() && tdir_ * (tstops_[itstop_] - t) <= 0) ++itstop_;
+      bool swapped = false;
       if (fsal_pending_) {
         fsal_pending_ = false;
         if (!k0_stale_) {
           using std::swap;
           swap(k_[0], k_[S - 1]);
+          swapped = true;
         }
       }
       if (k0_stale_) {
         detail::eval_rhs<inplace>(f_, k_[0], u, p, t);
         ++sol.stats.nf;
         k0_stale_ = false;
-        if constexpr (requires { cache_.reset_history(); }) cache_.reset_history();  // multistep: u changed
+        if constexpr (requires { cache_.reset_history(); })
+          if (!keep_history_) cache_.reset_history();  // multistep: u changed
+        keep_history_ = false;
         if (!all_finite(k_[0])) return fail(ReturnCode::Unstable, nonfinite_message("the derivative f(u, p, t)"));
       }
       // clip the step to the next tstop
@@ -158,6 +162,7 @@ class Integrator {
       if (tdir_ * (t + h - ts) >= -T(100) * std::numeric_limits<T>::epsilon() * std::max(std::abs(t), std::abs(ts))) {
         h = ts - t;
         hit = true;
+        if (negligible_step(h)) return step_onto_near_tstop(h, ts, swapped);
       }
       sol.stats.nf += Step::template stages<inplace>(f_, p, u, t, h, k_, tmp_, unew_, cache_);
       if constexpr (requires { cache_.njac; }) {  // implicit families count Jacobians, factorisations, solves
@@ -281,6 +286,7 @@ class Integrator {
   T t0_, t1_;
   Callback cb_;
   State unew_, tmp_, work_;
+  State u_before_affect_;  // u before the discrete callbacks' affects (only with discrete callbacks)
   std::array<State, TOT> k_;
   Cache cache_;
   std::vector<R> abstol_vec_;
@@ -294,6 +300,15 @@ class Integrator {
   const std::atomic<bool>* interrupt_ = nullptr;
   bool adaptive_ = true, save_everystep_ = true, save_end_ = true, dense_ = false;
   bool finished_ = false, terminate_ = false, k0_stale_ = false, extra_done_ = false, fsal_pending_ = false;
+  bool keep_history_ = false;  // with k0_stale_: u did not change, only f may have (p)
+  bool negligible_ = false;    // in after_step() of step_onto_near_tstop
+
+  static bool same_state(const State& a, const State& b) {
+    if (state_size(a) != state_size(b)) return false;
+    for (std::size_t i = 0; i < state_size(a); ++i)
+      if (!(a[i] == b[i])) return false;
+    return true;
+  }
 
   detail::TolView<R> tolview() const {
     return {abstol_, abstol_vec_.empty() ? nullptr : abstol_vec_.data(), reltol_};
@@ -316,6 +331,36 @@ class Integrator {
       return 0;
     }
   }
+  // A step onto a tstop so close to t that it changes no component of u beyond its rounding (|h f_i| <=
+  // eps (|u_i| + abstol_i), and |h| within 100 eps of the span's scale): no method can take it (a subnormal h
+  // underflows gamma h and overflows 1 / h, and the next step's extrapolations over h_next / h overflow), and
+  // none need: u += h f(t, u), t moves onto the tstop, and the step is saved and its callbacks run as any other.
+  // The last step's interpolant is extended over the tiny interval (an error below the same rounding).
+  bool negligible_step(T h) const {
+    const R eps = std::numeric_limits<R>::epsilon();
+    if (!(std::abs(h) <= T(100) * T(eps) * std::max(std::abs(t0_), std::abs(t1_)))) return false;
+    for (std::size_t i = 0; i < state_size(u); ++i) {
+      const R atol = abstol_vec_.empty() ? abstol_ : abstol_vec_[i];
+      if (!(std::abs(value_of(R(h) * k_[0][i])) <= eps * (std::abs(value_of(u[i])) + atol))) return false;
+    }
+    return true;
+  }
+  bool step_onto_near_tstop(T h, T ts, bool swapped) {
+    for (std::size_t i = 0; i < state_size(u); ++i) u[i] += R(h) * k_[0][i];
+    t = ts;  // tprev, uprev, h_ and the stages still describe the last step (its interpolant); dt is kept
+    if (swapped) {
+      using std::swap;
+      swap(k_[0], k_[S - 1]);
+      fsal_pending_ = true;
+    }
+    ++sol.stats.naccept;
+    ++sol.stats.nsteps;
+    negligible_ = true;
+    after_step();  // saving and discrete callbacks; no event search over the tiny interval
+    negligible_ = false;
+    return !finished_;
+  }
+
   T dtmin_eff() const {
     return std::max(dtmin_, T(4) * std::numeric_limits<T>::epsilon() * std::abs(t));
   }
@@ -468,7 +513,7 @@ class Integrator {
   void save_step() {
     while (isaveat_ < saveat_.size() && tdir_ * (saveat_[isaveat_] - t) <= 0) {
       const T ts = saveat_[isaveat_++];
-      if (ts == t) {
+      if (ts == t || negligible_) {
         push_save(ts, u);
       } else {
         interpolate(ts, work_);
@@ -477,14 +522,16 @@ class Integrator {
     }
     const bool at_end = t == tend();
     if (save_everystep_ && !(at_end && (!save_end_ || (!sol.t.empty() && sol.t.back() == t)))) push_save(t, u);
-    if (dense_) {
+    if (dense_ && negligible_) {  // the last step's interpolant covers the tiny interval
+      if (!sol.dense_tend.empty()) sol.dense_tend.back() = t;
+    } else if (dense_) {
       ensure_extra_stages();
       reserve_for(sol.dense_t0, 1);
       reserve_for(sol.dense_h, 1);
       reserve_for(sol.dense_tend, 1);
       reserve_for(sol.dense_u0, 1);
       reserve_for(sol.dense_k, TOT);
-      sol.dense_t0.push_back(tprev);
+      sol.dense_t0.push_back(sol.dense_t0.empty() ? t0_ : tprev);  // t0_: after a negligible first step
       sol.dense_h.push_back(h_);
       sol.dense_tend.push_back(t);
       sol.dense_u0.push_back(uprev);
@@ -495,7 +542,7 @@ class Integrator {
 
   void after_step() {
     if constexpr (Callback::has_continuous) {
-      if (cb_.find_event(*this)) {
+      if (!negligible_ && cb_.find_event(*this)) {
         const T te = T(cb_.event_time());
         if (te != t) {  // cut the step at the event
           interpolate(te, u);
@@ -516,8 +563,13 @@ class Integrator {
       save_step();
     }
     if constexpr (Callback::has_discrete) {
+      const bool event_before = k0_stale_;  // a continuous event changed u in this step
+      u_before_affect_ = u;
       if (cb_.apply_discrete(*this)) {
         ++sol.stats.nevents;
+        // an affect that left u as it was (it changed p, counted, or did nothing) keeps a multistep method's
+        // history: restarting it after every step (a condition true at every step) stalled FBDF at its first step
+        keep_history_ = !event_before && same_state(u_before_affect_, u);
         k0_stale_ = true;
         if (save_everystep_) push_save(t, u);
         if constexpr (Callback::has_continuous) cb_.refresh(*this, false);

@@ -116,6 +116,7 @@ struct NewtonCache : IterationMatrix<State>, NewtonCounters {
       key_factored = 0;
     }
     using std::abs;
+    if (!(key != R(0) && abs(key) <= std::numeric_limits<R>::max())) return false;  // h gamma underflowed (or NaN)
     if (key != key_factored && !(key_factored != R(0) && abs(key / key_factored - R(1)) <= key_rtol)) {
       key_factored = 0;
       if (!factor()) return false;

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <complex>
 #include <cstddef>
+#include <stdexcept>
 #include "../../config.hpp"
 #include "../../controller/step_controller.hpp"
 #include "../../core/state.hpp"
@@ -31,6 +32,12 @@ struct RadauCache : NewtonCache<State> {
   R h_attempt = 0, h_acc = 0;
   bool attempted = false, have_acc = false;
   void init(const State& u) {
+    // the complex iteration matrix M - (a + ib) J is factored (dense or sparse LU); there is no matrix-free form
+    if constexpr (requires(RadauCache& c) { c.krylov; })
+      if (this->krylov)
+        throw std::invalid_argument("linsolve: LinearSolver::GMRES is not available for RadauIIA5 (its complex "
+                                    "linear systems need a factorisation): use the default linsolve, a sparse "
+                                    "Jacobian (jac_prototype), or FBDF / KenCarp4 with GMRES");
     NewtonCache<State>::init(u);
     clu.init(u);
     for (int i = 0; i < 3; ++i) w[i] = fz[i] = dw[i] = zacc[i] = u;
@@ -82,9 +89,13 @@ struct RadauStep {
     for (int attempt = 0; attempt < 2; ++attempt) {
       auto factor = [&] { return c.factor(hr / R(Tab::gamma)) && c.clu.factor(c, s2); };
       if (!c.template prepare<Inplace>(f, p, u, t, hr, attempt > 0, factor)) break;
-      // starting values: Z from the last accepted step's collocation polynomial, else 0; then W = T^-1 Z
+      // starting values: Z from the last accepted step's collocation polynomial, else 0; then W = T^-1 Z. Not
+      // extrapolated beyond 8 times the last step (the controller's growth limit, exceeded only after a step
+      // shortened onto a tstop or an event): the cubic grows as (h / h_acc)^3, to Inf after a 1e-121 step
+      using std::abs;
+      const bool extrapolate = c.have_acc && abs(hr) <= R(8) * abs(c.h_acc);
       for (int i = 0; i < 3; ++i) {
-        if (c.have_acc) {
+        if (extrapolate) {
           const R th = R(1) + R(Tab::c[i]) * hr / c.h_acc;
           const R l0 = ell(0, th), l1 = ell(1, th), l2 = ell(2, th) - R(1);
           for (std::size_t m = 0; m < N; ++m) k[1 + i][m] = l0 * c.zacc[0][m] + l1 * c.zacc[1][m] + l2 * c.zacc[2][m];
