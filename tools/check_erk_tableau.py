@@ -7,7 +7,10 @@ For every `struct` in the headers (format: include/sciml/tableau/erk/FORMAT.md) 
 mpmath at 50 digits:
   * array sizes, c[0] = 0, c[stages-1] = 1, row sums c_i = sum_j a_ij (extra stages included);
   * btilde[stages-1] = 0 for methods known not to be FSAL (table NON_FSAL below);
-  * b_i(1) = b_i (the new-point row of a) when interp_degree > 0;
+  * the dense output (interp_degree > 0), stored as scaled Bernstein coefficients `bi` (FORMAT.md): bi
+    equals the published monomial coefficients bi_monomial (converted by tools/erk_dense_basis.py),
+    b_i(1) = b_i (the new-point row of a), and b_i(theta) evaluated in double as the step does is within
+    32 ulp of max|b_i| on [0, 1] and, near theta = 0, within 4 ulp of max|b_i| on [0, 2 theta];
   * stability_size (if given): |R(z)| <= 1 on [-stability_size, 0], with the boundary within 3% beyond;
   * the order of the propagated solution (b), the embedded one (b - btilde) and the dense output
     (b_i(theta), all theta at once), two ways:
@@ -24,6 +27,7 @@ import sys
 
 import mpmath as mp
 
+import erk_dense_basis
 import tableau_header
 
 mp.mp.dps = 50
@@ -41,6 +45,10 @@ def parse(path):
     tabs = tableau_header.parse(path)
     for t in tabs:
         t["total"] = t["stages"] + t.get("extra_stages", 0)
+        D = t.get("interp_degree", 0)
+        if D:  # the dense output's monomial coefficients, from the Bernstein ones the step uses
+            t["dense"] = [erk_dense_basis.bernstein_to_monomial(t["bi"][i * D: (i + 1) * D])
+                          for i in range(len(t["bi"]) // D)]
     return tabs
 
 
@@ -147,7 +155,7 @@ def measure(T, floor):
         if deg:
             e = 0
             for th in map(mp.mpf, THETAS):
-                w = [mp.fsum(T["bi"][i * deg + m] * th ** (m + 1) for m in range(deg)) for i in range(T["total"])]
+                w = [mp.fsum(T["dense"][i][m] * th ** (m + 1) for m in range(deg)) for i in range(T["total"])]
                 e = max(e, err(combine(y0, h, w, k), t0 + th * h))
             ed.append(e)
         if max(ee[-1:] + ed[-1:] or [0]) < floor * h:
@@ -171,8 +179,10 @@ def check(T):
 
     s, tot, deg = T["stages"], T["total"], T["interp_degree"]
     sizes = {"c": tot, "a": tot * (tot - 1) // 2, "btilde": s, "bi": tot * deg}
+    if deg:
+        sizes["bi_monomial"] = tot * deg
     bad = ["%s %d!=%d" % (k, len(T.get(k, [])), n) for k, n in sizes.items() if len(T.get(k, [])) != n]
-    row("array sizes", not bad, ", ".join(bad) or "c %d, a %d, btilde %d, bi %d" % tuple(sizes.values()))
+    row("array sizes", not bad, ", ".join(bad) or ", ".join("%s %d" % kv for kv in sizes.items()))
     if bad:
         return ok, rows
     c, a = T["c"], T["a"]
@@ -189,15 +199,34 @@ def check(T):
                      "btilde[%d] = %s" % (s - 1, mp.nstr(T["btilde"][s - 1], 5))))
     if deg:
         b = list(a[(s - 1) * (s - 2) // 2:][: s - 1]) + [0] * (tot - s + 1)
-        dev = max(abs(mp.fsum(T["bi"][i * deg: (i + 1) * deg]) - b[i]) for i in range(tot))
+        dev = max(abs(mp.fsum(T["dense"][i]) - b[i]) for i in range(tot))
         row("b_i(theta=1) = b_i", dev < 1e-14, "max dev %.1e" % dev)
         digits_dev = max(digits_dev, dev)
+        mono = T["bi_monomial"]
+        dev = max(max(abs(x - y) for x, y in zip(T["dense"][i], mono[i * deg: (i + 1) * deg])) /
+                  max([abs(y) for y in mono[i * deg: (i + 1) * deg]] + [1]) for i in range(tot))
+        row("bi = bi_monomial (Bernstein basis)", dev < 1e-25, "max rel dev %.1e" % dev)
+        # b_i(theta) in double as the step evaluates it, against the exact polynomial: on a grid, within 32 ulp
+        # of max|b_i| on [0, 1]; near theta = 0 (an event early in a long step), within 4 ulp of max|b_i| on
+        # [0, 2 theta] (the error shrinks with b_i itself, as for monomials)
+        worst = worst0 = 0
+        for i in range(tot):
+            g = T["bi"][i * deg: (i + 1) * deg]
+            b = lambda th: mp.fsum(T["dense"][i][m] * th ** (m + 1) for m in range(deg))
+            err = lambda th: abs(erk_dense_basis.eval_double(g, th) - b(th))
+            bmax = max(abs(b(mp.mpf(q) / 256)) for q in range(257))
+            if bmax > 0:
+                worst = max([worst] + [err(mp.mpf(q) / 256) / bmax for q in range(257)])
+                for th in (mp.mpf(2) ** -q for q in range(4, 31, 2)):
+                    worst0 = max(worst0, err(th) / max(abs(b(th * q / 8)) for q in range(17)))
+        row("b_i(theta) in double", worst < 32 * 2.0 ** -52 and worst0 < 4 * 2.0 ** -52,
+            "max err %.1e of max|b_i|, near 0 %.1e of max|b_i| on [0, 2 theta]" % (worst, worst0))
     # the header's digits satisfy the order conditions only to about digits_dev: fit above that
     floor = min(ERR_FLOOR, max(mp.mpf("1e-35"), 100 * digits_dev))
     meas = measure(T, floor)
     b = a[(s - 1) * (s - 2) // 2:][: s - 1]
     weights = {"order": b, "embedded": [x - y for x, y in zip(b, T["btilde"])] + [-T["btilde"][s - 1]],
-               "interp": [T["bi"][i * deg: (i + 1) * deg] for i in range(tot)]}
+               "interp": T.get("dense")}
     claims = {"order": T["order"], "embedded": T["embedded_order"], "interp": min(deg, T["order"])}
     for k in ("order", "embedded", "interp"):
         if k in meas:

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Convert Hairer's DOPRI5 dense output (CONTD5) to the b_i(theta) form of FORMAT.md.
+"""Convert Hairer's DOPRI5 dense output (CONTD5) to the monomial b_i(theta) of FORMAT.md
+(the header's bi_monomial; tools/erk_dense_basis.py then generates bi from it).
 
 DOPRI5 (Hairer, Norsett & Wanner, Solving ODEs I, 2nd ed., Sec. II.6; dopri5.f) stores, per step,
   r1 = y0, r2 = y1 - y0, r3 = h k1 - r2, r4 = r2 - h k7 - r3, r5 = h sum_i d_i k_i

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Convert Hairer's DOP853 dense output (CONTD8) to the b_i(theta) form of FORMAT.md.
+"""Convert Hairer's DOP853 dense output (CONTD8) to the monomial b_i(theta) of FORMAT.md
+(the header's bi_monomial; tools/erk_dense_basis.py then generates bi from it).
 
 DOP853 (Hairer, Norsett & Wanner, Solving ODEs I, 2nd ed., Sec. II.6 and II.10; dop853.f, version of
 April 25, 1996) stores, per accepted step (stages numbered 1..16 as in dop853.f: 1..12 the step,

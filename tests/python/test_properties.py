@@ -54,7 +54,8 @@ KNOWN_BUGS = {
     "empty_solution_shape": False,  # fixed: tests/regression
     # sol(t) at a step's end differs from the saved state by up to 2e-10 (Vern8), 2e-12 (Vern6, Vern9): the
     # monomial coefficients of Verner's interpolants reach 1e6, so b_i(1) loses ~10 digits in double
-    "verner_interpolant_endpoint": True,
+    # (fixed: the interpolants are stored in the Bernstein basis, include/sciml/tableau/erk/FORMAT.md)
+    "verner_interpolant_endpoint": False,
     # RadauIIA5 with linsolve="gmres" crashes the process (segmentation fault), on any problem
     "radau_gmres_segfault": False,  # fixed: tests/regression
     # RadauIIA5 after a step ~1e-100 times shorter than the next (onto a tstop next to t0) extrapolates its

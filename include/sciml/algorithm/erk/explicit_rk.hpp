@@ -79,6 +79,20 @@ constexpr auto fit_row_sums() {
 template <class Tab>
 inline constexpr auto fitted_a = fit_row_sums<Tab>();
 
+// The tableau's dense output `bi` (Bernstein basis) as the step uses it: its last column is b_i(1), which is b_i
+// only to the published digits (and the step's b is fitted_a's new-point row); set it to that row (0 for the
+// stages after it), so that sol(t) at a step's end is the step's own u_{n+1}, summed in the same order.
+template <class Tab>
+constexpr auto fit_dense_end() {
+  auto bi = Tab::bi;
+  constexpr int S = Tab::stages, D = Tab::interp_degree;
+  for (int i = 0; D > 0 && i < Tab::total; ++i)
+    bi[std::size_t(i * D + D - 1)] = i < S - 1 ? fitted_a<Tab>[std::size_t((S - 1) * (S - 2) / 2 + i)] : 0.0;
+  return bi;
+}
+template <class Tab>
+inline constexpr auto fitted_bi = fit_dense_end<Tab>();
+
 // Per-integrator work data of a family beyond the stage vectors (explicit RK needs none).
 struct NoStepCache {
   template <class State>
@@ -205,12 +219,21 @@ struct ERK {
     const std::size_t n = state_size(u0);
     const R th = R(theta);
     if constexpr (D > 0) {
-      constexpr auto bi = Tab::bi;  // a local copy: a device may not index the tableau's static array
+      // b_i(theta) = sum_{m=1..D} bi[i*D + m-1] theta^m (1-theta)^(D-m) (scaled Bernstein basis, FORMAT.md): the
+      // basis values are products of D nonnegative factors, so b_i(0) = 0 and b_i(1) = bi[i*D + D-1] exactly
+      constexpr auto bi = fitted_bi<Tab>;  // a local copy: a device may not index the tableau's static array
+      R tp[D + 1], op[D + 1], basis[D];     // theta^m, (1-theta)^m, theta^m (1-theta)^(D-m)
+      tp[0] = op[0] = R(1);
+      for (int m = 1; m <= D; ++m) {
+        tp[m] = tp[m - 1] * th;
+        op[m] = op[m - 1] * (R(1) - th);
+      }
+      for (int m = 1; m <= D; ++m) basis[m - 1] = tp[m] * op[D - m];
       R w[TOT];
       for (int i = 0; i < TOT; ++i) {
         R acc = 0;
-        for (int m = D - 1; m >= 0; --m) acc = acc * th + R(bi[std::size_t(i * D + m)]);
-        w[i] = acc * th;
+        for (int m = 0; m < D; ++m) acc += R(bi[std::size_t(i * D + m)]) * basis[m];
+        w[i] = acc;
       }
       [&]<std::size_t... J>(std::index_sequence<J...>) {
         for (std::size_t m = 0; m < n; ++m) {
