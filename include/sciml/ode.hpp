@@ -13,6 +13,7 @@
 #include "core/return_code.hpp"
 #include "core/stats.hpp"
 #include "core/svector.hpp"
+#include "integrator/default_algorithm.hpp"
 #include "integrator/integrator.hpp"
 #include "integrator/solve_options.hpp"
 #include "problem/ode_function.hpp"

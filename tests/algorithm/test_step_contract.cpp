@@ -1,6 +1,7 @@
 // The step contract (algorithm/step_protocol.hpp): every method family satisfies it, on fixed-size and dynamic
 // states, and a family missing a piece is told which one.
 #include <gtest/gtest.h>
+#include <cmath>
 #include <vector>
 #include <sciml/ode.hpp>
 

@@ -2,7 +2,8 @@
 // tstops, saveat, dense output, callbacks (events located on the dense output), ReturnCodes. The step loop
 // allocates nothing unless it saves; all work arrays are made in the constructor.
 //
-// A family's step type (Alg::step_type) provides: constants order, embedded_order, S (stages of a step; stage
+// The step contract (checked piece by piece below; algorithm/step_protocol.hpp, docs/devdocs/step_protocol.md):
+// a family's step type (Alg::step_type) provides: constants order, embedded_order, S (stages of a step; stage
 // S-1 is f at the new point, reused as stage 0 of the next step) and TOT (S plus interpolation-only stages);
 // cache_type<State> (extra work data, with init(u)); stages<inplace>(f, p, u, t, h, k, tmp, unew, cache) ->
 // f calls; error_squared(u, unew, k, h, tol[, cache]); new_point<inplace>(f, p, unew, t_new, k) -> f calls;
@@ -26,6 +27,7 @@
 #include <utility>
 #include <vector>
 #include "../algorithm/erk/explicit_rk.hpp"
+#include "../algorithm/step_protocol.hpp"
 #include "../callback/no_callback.hpp"
 #include "../controller/initial_dt.hpp"
 #include "../controller/step_controller.hpp"
@@ -274,6 +276,19 @@ class Integrator {
  private:
   using F = decltype(Prob::f);
   using Cache = typename Step::template cache_type<State>;
+  // the step contract (algorithm/step_protocol.hpp, docs/devdocs/step_protocol.md), piece by piece
+  static_assert(detail::step_contract::Constants<Step>,
+                "step contract: the step type needs static constexpr int order, embedded_order, S >= 1, TOT >= S");
+  static_assert(detail::step_contract::HasCache<Step, State>,
+                "step contract: the step type needs template <class State> using cache_type = ..., with init(u)");
+  static_assert(detail::step_contract::TakesStages<Step, State, F, P, T>,
+                "step contract: the step type needs stages<inplace>(f, p, u, t, h, k, tmp, unew, cache) -> f calls");
+  static_assert(detail::step_contract::EstimatesError<Step, State, T>,
+                "step contract: the step type needs error_squared(u, unew, k, h, tol[, cache]) -> squared norm");
+  static_assert(detail::step_contract::CompletesNewPoint<Step, State, F, P, T>,
+                "step contract: the step type needs new_point<inplace>(f, p, unew, t_new, k) -> f calls");
+  static_assert(detail::step_contract::Interpolates<Step, State, T>,
+                "step contract: the step type needs interpolate(out, u0, k, h, theta[, tag])");
   // steps that choose their own step size (and order): cache.reject_factor(EEst), cache.accept_factor(u, unew)
   static constexpr bool own_control = requires(Cache& c, const State& x, R e) {
     c.reject_factor(e);

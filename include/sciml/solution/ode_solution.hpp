@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
-#include "../algorithm/erk/explicit_rk.hpp"
+#include "../algorithm/step_protocol.hpp"
 #include "../core/return_code.hpp"
 #include "../core/stats.hpp"
 

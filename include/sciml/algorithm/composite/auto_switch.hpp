@@ -418,27 +418,3 @@ template <class Stiff>
 using AutoVern7 = AutoSwitch<Vern7, Stiff>;
 
 }  // namespace sciml
-
-#include "../../integrator/integrator.hpp"
-
-namespace sciml {
-
-// The algorithm solve / init use when none is named (docs/solving.md): with a mass matrix, Rodas5P on
-// fixed-size states and FBDF on dynamic ones; with a sparse Jacobian (a large system), FBDF; otherwise
-// DefaultODEAlgorithm, which picks by tolerance and switches on stiffness.
-template <class Prob>
-using default_algorithm_t = std::conditional_t<
-    has_mass_matrix_v<decltype(Prob::f)>,
-    std::conditional_t<is_fixed_size<typename Prob::state_type>::value, Rodas5P, FBDF<>>,
-    std::conditional_t<has_sparse_jacobian_v<decltype(Prob::f)>, FBDF<>, DefaultODEAlgorithm>>;
-
-template <class Prob, class Callback = NoCallback>
-auto solve(const Prob& prob, const SolveOptions& opts = {}, Callback cb = Callback{}) {
-  return solve(prob, default_algorithm_t<Prob>{}, opts, std::move(cb));
-}
-template <class Prob, class Callback = NoCallback>
-auto init(const Prob& prob, const SolveOptions& opts = {}, Callback cb = Callback{}) {
-  return init(prob, default_algorithm_t<Prob>{}, opts, std::move(cb));
-}
-
-}  // namespace sciml

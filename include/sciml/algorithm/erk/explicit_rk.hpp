@@ -12,6 +12,7 @@
 #include "../../core/state.hpp"
 #include "../../core/tolerance.hpp"
 #include "../../problem/ode_problem.hpp"
+#include "../step_protocol.hpp"
 
 namespace sciml {
 
@@ -251,25 +252,3 @@ struct ERK {
 
 }  // namespace detail
 }  // namespace sciml
-
-namespace sciml::detail {
-// Composite steps (auto switching) interpolate with the tag of the method that took the step.
-template <class Step>
-inline constexpr bool is_tagged_step_v = requires { requires Step::tagged; };
-template <class Step, class State, class K, class T>
-SCIML_HD void step_interpolate(State& out, const State& u0, const K& k, T h, T theta, int tag) {
-  if constexpr (is_tagged_step_v<Step>) {
-    Step::interpolate(out, u0, k, h, theta, tag);
-  } else {
-    (void)tag;
-    Step::interpolate(out, u0, k, h, theta);
-  }
-}
-
-// A view of consecutive stages stored in a vector (dense output of a saved step): k[j][m].
-template <class State>
-struct KView {
-  const State* p;
-  SCIML_HD const State& operator[](std::size_t j) const { return p[j]; }
-};
-}  // namespace sciml::detail
