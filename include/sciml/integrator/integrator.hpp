@@ -38,6 +38,7 @@
 #include "../problem/ode_problem.hpp"
 #include "../solution/ode_solution.hpp"
 #include "solve_options.hpp"
+#include "validate_options.hpp"
 
 namespace sciml {
 
@@ -630,50 +631,7 @@ class Integrator {
     const T t0 = t0_, t1 = t1_;
     if (!std::isfinite(double(t0)) || !std::isfinite(double(t1)))
       throw std::invalid_argument("tspan: the endpoints must be finite (got [" + num(t0) + ", " + num(t1) + "])");
-    if (!(o.reltol > 0) || !std::isfinite(o.reltol))
-      throw std::invalid_argument("reltol must be finite and > 0 (got " + num(o.reltol) + ")");
-    if (R(o.reltol) < std::numeric_limits<R>::epsilon())
-      throw std::invalid_argument("reltol = " + num(o.reltol) + " is below the machine epsilon of the state's type (" +
-                                  num(double(std::numeric_limits<R>::epsilon())) +
-                                  "): no step can meet it; use reltol >= " +
-                                  num(double(100 * std::numeric_limits<R>::epsilon())));
-    if (o.abstol.per_component.empty()) {
-      if (!(o.abstol.scalar > 0) || !std::isfinite(o.abstol.scalar))
-        throw std::invalid_argument("abstol must be finite and > 0 (got " + num(o.abstol.scalar) + ")");
-    } else {
-      if (o.abstol.per_component.size() != n)
-        throw std::invalid_argument("abstol: " + std::to_string(o.abstol.per_component.size()) +
-                                    " entries given for a state of length " + std::to_string(n));
-      for (double a : o.abstol.per_component)
-        if (!(a > 0) || !std::isfinite(a))
-          throw std::invalid_argument("abstol: every entry must be finite and > 0 (got " + num(a) + ")");
-    }
-    if (!(o.dt >= 0) || !std::isfinite(o.dt))
-      throw std::invalid_argument("dt must be a finite magnitude >= 0 (got " + num(o.dt) + "); the direction comes from tspan");
-    if (!(o.dtmin >= 0) || !std::isfinite(o.dtmin))
-      throw std::invalid_argument("dtmin must be finite and >= 0 (got " + num(o.dtmin) + ")");
-    if (!(o.dtmax > 0)) throw std::invalid_argument("dtmax must be > 0 (got " + num(o.dtmax) + ")");
-    if (o.dtmin > o.dtmax)
-      throw std::invalid_argument("dtmin = " + num(o.dtmin) + " is larger than dtmax = " + num(o.dtmax) +
-                                  ": no step size satisfies both");
-    if (!(o.krylov_rtol >= 0 && o.krylov_rtol < 1))
-      throw std::invalid_argument("krylov_rtol must be in [0, 1) (got " + num(o.krylov_rtol) + "); 0 picks it from reltol");
-    if (o.maxiters <= 0) throw std::invalid_argument("maxiters must be > 0 (got " + std::to_string(o.maxiters) + ")");
-    const bool adaptive = o.adaptive && Alg::is_adaptive;
-    if (!adaptive && o.dt == 0 && t0 != t1) {
-      if (!Alg::is_adaptive)
-        throw std::invalid_argument(std::string("dt: ") + Alg::name() +
-                                    " has no error estimate, so it needs a fixed step: set dt > 0");
-      throw std::invalid_argument("dt: a fixed-step solve (adaptive = false) needs dt > 0");
-    }
-    const T lo = std::min(t0, t1), hi = std::max(t0, t1);
-    if (o.saveat.every < 0 || !std::isfinite(o.saveat.every))
-      throw std::invalid_argument("saveat: the spacing must be > 0 (got " + num(o.saveat.every) + ")");
-    for (double s : o.saveat.times)
-      if (!(s >= lo && s <= hi))
-        throw std::invalid_argument("saveat: time " + num(s) + " is outside tspan [" + num(lo) + ", " + num(hi) + "]");
-    for (double s : o.tstops)
-      if (!std::isfinite(s)) throw std::invalid_argument("tstops: entries must be finite (got " + num(s) + ")");
+    detail::validate_options<Alg, R>(o, n, true, double(t0), double(t1));
   }
 
   void setup(const SolveOptions& o) {
