@@ -14,22 +14,28 @@ struct StepController {
   double qmin = 0, qmax = 0, gamma = 0;    // bounds of dt_new/dt and the safety factor; 0: method default
 };
 
+// The implicit families' default (Hairer's codes, OrdinaryDiffEq): integral control, dt_new / dt in [0.2, 10],
+// safety factor 0.9.
+inline constexpr StepController implicit_default_controller{
+    .kind = StepController::Kind::I, .qmin = 0.2, .qmax = 10.0, .gamma = 0.9};
+
 // Integral (elementary) controller: dt_new = dt * gamma * EEst^(-1/k), k = embedded order + 1.
 inline StepController IController(double qmin = 0, double qmax = 0, double gamma = 0) {
-  return {StepController::Kind::I, 0, 0, 0, qmin, qmax, gamma};
+  return {.kind = StepController::Kind::I, .qmin = qmin, .qmax = qmax, .gamma = gamma};
 }
 // Proportional-integral controller (Gustafsson); beta 0 means the method default
 // (beta1 = 7/(10 p), beta2 = 2/(5 p) for an order-p explicit RK, as OrdinaryDiffEq.jl).
 inline StepController PIController(double beta1 = 0, double beta2 = 0, double qmin = 0, double qmax = 0,
                                    double gamma = 0) {
-  return {StepController::Kind::PI, beta1, beta2, 0, qmin, qmax, gamma};
+  return {.kind = StepController::Kind::PI, .beta1 = beta1, .beta2 = beta2, .qmin = qmin, .qmax = qmax, .gamma = gamma};
 }
 // PID controller: dt_new = dt * limiter(e1^(b1/k) e2^(b2/k) e3^(b3/k)), e_i = 1/EEst of the last three steps,
 // limiter(x) = 1 + atan(x - 1) (Söderlind & Wang 2006). Defaults are Söderlind's H312PID (1/18, 1/9, 1/18);
 // H211PI is (1/6, 1/6, 0).
 inline StepController PIDController(double beta1 = 1.0 / 18, double beta2 = 1.0 / 9, double beta3 = 1.0 / 18,
                                     double qmin = 0, double qmax = 0) {
-  return {StepController::Kind::PID, beta1, beta2, beta3, qmin, qmax, 0};
+  return {.kind = StepController::Kind::PID, .beta1 = beta1, .beta2 = beta2, .beta3 = beta3, .qmin = qmin,
+          .qmax = qmax};
 }
 
 namespace detail {

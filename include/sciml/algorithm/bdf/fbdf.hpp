@@ -277,7 +277,7 @@ struct FBDF {
   static constexpr int max_order = MaxOrder;
   static constexpr bool is_adaptive = true;
   static constexpr const char* name() { return "FBDF"; }
-  static StepController default_controller() { return {StepController::Kind::I, 0, 0, 0, 0.2, 10.0, 0.9}; }
+  static StepController default_controller() { return implicit_default_controller; }
 };
 
 }  // namespace sciml

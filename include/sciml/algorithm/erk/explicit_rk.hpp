@@ -22,7 +22,8 @@ template <class Tab>
 struct erk_controller_defaults {
   static StepController get() {
     const double p = Tab::order;
-    return {StepController::Kind::PI, 7.0 / (10.0 * p), 2.0 / (5.0 * p), 0.0, 0.2, 10.0, 0.9};
+    return {.kind = StepController::Kind::PI, .beta1 = 7.0 / (10.0 * p), .beta2 = 2.0 / (5.0 * p), .qmin = 0.2,
+            .qmax = 10.0, .gamma = 0.9};
   }
 };
 }  // namespace detail

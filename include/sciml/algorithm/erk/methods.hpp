@@ -33,12 +33,17 @@ namespace detail {
 // DOPRI5 (Hairer): beta = 0.04, alpha = 1/5 - 0.75 beta, facmin 0.2, facmax 10, safety 0.9.
 template <>
 struct erk_controller_defaults<tableau::DP5Tableau> {
-  static StepController get() { return {StepController::Kind::PI, 0.2 - 0.75 * 0.04, 0.04, 0.0, 0.2, 10.0, 0.9}; }
+  static StepController get() {
+    return {.kind = StepController::Kind::PI, .beta1 = 0.2 - 0.75 * 0.04, .beta2 = 0.04, .qmin = 0.2, .qmax = 10.0,
+            .gamma = 0.9};
+  }
 };
 // DOP853 (Hairer): beta = 0, alpha = 1/8, facmin 1/3, facmax 6, safety 0.9.
 template <>
 struct erk_controller_defaults<tableau::DP8Tableau> {
-  static StepController get() { return {StepController::Kind::PI, 1.0 / 8.0, 0.0, 0.0, 1.0 / 3.0, 6.0, 0.9}; }
+  static StepController get() {
+    return {.kind = StepController::Kind::PI, .beta1 = 1.0 / 8.0, .qmin = 1.0 / 3.0, .qmax = 6.0, .gamma = 0.9};
+  }
 };
 }  // namespace detail
 

@@ -229,7 +229,11 @@ struct Radau {
   static constexpr int order = Tab::order;
   static constexpr bool is_adaptive = true;
   static constexpr const char* name() { return Tab::name; }
-  static StepController default_controller() { return {StepController::Kind::I, 0, 0, 0, 0.2, 8.0, 0.9}; }
+  static StepController default_controller() {  // Hairer's RADAU5: dt_new / dt at most 8
+    auto c = implicit_default_controller;
+    c.qmax = 8.0;
+    return c;
+  }
 };
 
 using RadauIIA5 = Radau<tableau::RadauIIA5Tableau>;

@@ -109,7 +109,7 @@ struct Rosenbrock23 {
   static constexpr bool is_adaptive = true;
   static constexpr const char* name() { return "Rosenbrock23"; }
   // the I controller, as OrdinaryDiffEq uses for Rosenbrock methods
-  static StepController default_controller() { return {StepController::Kind::I, 0, 0, 0, 0.2, 10.0, 0.9}; }
+  static StepController default_controller() { return implicit_default_controller; }
 };
 
 }  // namespace sciml

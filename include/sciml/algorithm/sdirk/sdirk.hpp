@@ -254,7 +254,7 @@ struct SDIRK {
   static constexpr int order = Tab::order;
   static constexpr bool is_adaptive = true;
   static constexpr const char* name() { return Tab::name; }
-  static StepController default_controller() { return {StepController::Kind::I, 0, 0, 0, 0.2, 10.0, 0.9}; }
+  static StepController default_controller() { return implicit_default_controller; }
 };
 
 using ImplicitEuler = SDIRK<tableau::ImplicitEulerTableau>;
