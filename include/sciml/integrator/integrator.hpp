@@ -9,7 +9,7 @@
 // f calls; error_squared(u, unew, k, h, tol[, cache]); new_point<inplace>(f, p, unew, t_new, k) -> f calls;
 // extra_stages<inplace>(f, p, u, t, h, k, tmp) -> f calls; interpolate(out, u0, k, h, theta). Implicit
 // families' caches may also have: tol (set here), newton_failed (the step's Newton iteration failed: h is
-// halved), and the counters njac, nw, nsolve, nnonliniter, nnonlinconvfail copied into the Stats. Composite
+// halved), and add_stats(Stats&), which reports njac, nw, nsolve, nnonliniter, nnonlinconvfail. Composite
 // steps (tagged = true) switch methods between steps: cache.tag() names the method of the last step, and
 // interpolate and extra_stages take it as a last argument. Multistep families (BDF) keep their history in the
 // cache: cache.reset_history() is called when something outside the step changed u, extra_stages may take
@@ -168,18 +168,11 @@ class Integrator {
         if (negligible_step(h)) return step_onto_near_tstop(h, ts, swapped);
       }
       sol.stats.nf += Step::template stages<inplace>(f_, p, u, t, h, k_, tmp_, unew_, cache_);
-      if constexpr (requires { cache_.njac; }) {  // implicit families count Jacobians, factorisations, solves
-        sol.stats.njac = cache_.njac;
-        sol.stats.nw = cache_.nw;
-        sol.stats.nsolve = cache_.nsolve;
-        if constexpr (requires { cache_.nkrylov; }) sol.stats.nkrylov = cache_.nkrylov;
-      }
-      if constexpr (requires { cache_.nswitch; }) sol.stats.nswitch = cache_.nswitch;
+      // implicit and composite families report their counters (Jacobians, factorisations, solves, Newton)
+      if constexpr (requires { cache_.add_stats(sol.stats); }) cache_.add_stats(sol.stats);
       bool newton_failed = false;
       if constexpr (requires { cache_.newton_failed; }) {
         newton_failed = cache_.newton_failed;
-        sol.stats.nnonliniter = cache_.nnonliniter;
-        sol.stats.nnonlinconvfail = cache_.nnonlinconvfail;
         if (newton_failed && !adaptive_) return fail_newton(h);
       }
       R EEst = 0;  // squared scaled RMS norm of the error estimate

@@ -20,6 +20,7 @@
 #include "../core/dual.hpp"
 #include "../core/smatrix.hpp"
 #include "../core/state.hpp"
+#include "../core/stats.hpp"
 #include "../problem/ode_function.hpp"
 #include "../problem/ode_problem.hpp"
 #include "jacobian.hpp"
@@ -40,6 +41,11 @@ inline constexpr bool sparse_krylov_scalar_v = std::is_same_v<T, double>;
 struct ImplicitCounters {
   long njac = 0, nw = 0, nsolve = 0;
   bool singular = false;
+  void add_stats(Stats& s) const {  // the step contract: caches report their own counters
+    s.njac = njac;
+    s.nw = nw;
+    s.nsolve = nsolve;
+  }
 };
 
 // dT = df/dt at (t, u): the user's tgrad, else one forward difference in t when f has a user jac (f need not
@@ -222,6 +228,10 @@ struct IterationMatrix<State, false> : ImplicitCounters {
   real_t<T> krylov_rtol = real_t<T>(1e-4), krylov_gh = 0, tJ = 0;
   long nkrylov = 0;
   Gmres<T> gmres;
+  void add_stats(Stats& s) const {
+    ImplicitCounters::add_stats(s);
+    s.nkrylov = nkrylov;
+  }
   State uJ, f0, uv;
   Vec kw;
   const void* fptr = nullptr;

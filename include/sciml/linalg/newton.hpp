@@ -20,6 +20,10 @@ namespace sciml::detail {
 struct NewtonCounters {
   long nnonliniter = 0;      // Newton iterations
   long nnonlinconvfail = 0;  // Newton solves that did not converge
+  void add_stats(Stats& s) const {
+    s.nnonliniter = nnonliniter;
+    s.nnonlinconvfail = nnonlinconvfail;
+  }
 };
 
 template <class R>
@@ -96,6 +100,10 @@ struct NewtonCache : IterationMatrix<State>, NewtonCounters {
   double t_jac = NAN;          // where J was last computed
   bool need_jac = true;        // refresh J at the next step
   bool newton_failed = false;  // the last step attempt failed in Newton (the integrator halves h)
+  void add_stats(Stats& s) const {
+    IterationMatrix<State>::add_stats(s);
+    NewtonCounters::add_stats(s);
+  }
   SCIML_HD void init(const State& u) {
     IterationMatrix<State>::init(u);
     need_jac = true;

@@ -22,6 +22,7 @@
 #include "../../config.hpp"
 #include "../../controller/step_controller.hpp"
 #include "../../core/state.hpp"
+#include "../../core/stats.hpp"
 #include "../../core/tolerance.hpp"
 #include "../../linalg/sparsity.hpp"
 #include "../bdf/fbdf.hpp"
@@ -126,6 +127,15 @@ struct AutoSwitchCache<State, Policy, std::tuple<NSA...>, std::tuple<STA...>> {
   // the stiff method's counters, copied after each of its steps
   long njac = 0, nw = 0, nsolve = 0, nkrylov = 0, nnonliniter = 0, nnonlinconvfail = 0;
   bool newton_failed = false, singular = false;
+  void add_stats(Stats& s) const {
+    s.njac = njac;
+    s.nw = nw;
+    s.nsolve = nsolve;
+    s.nkrylov = nkrylov;
+    s.nnonliniter = nnonliniter;
+    s.nnonlinconvfail = nnonlinconvfail;
+    s.nswitch = nswitch;
+  }
 
   // fn(the chosen stiff cache, std::integral_constant<index>)
   template <class Fn>
