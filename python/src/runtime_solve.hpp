@@ -113,6 +113,7 @@ struct RuntimeCallbackSet {
   void refresh(I& integ, bool fired) {
     if (cbs->len) loc.refresh(integ, fired);
   }
+  bool discrete_active() const { return cbs->ndiscrete > 0; }  // the integrator skips its snapshot of u otherwise
   template <class I>
   bool apply_discrete(I& integ) {
     if (!cbs->ndiscrete) return false;

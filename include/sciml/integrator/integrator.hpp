@@ -571,9 +571,11 @@ class Integrator {
     } else {
       save_step();
     }
-    if constexpr (Callback::has_discrete) {
+    bool discrete_now = Callback::has_discrete;
+    if constexpr (requires { cb_.discrete_active(); }) discrete_now = cb_.discrete_active();  // runtime sets
+    if (Callback::has_discrete && discrete_now) {
       const bool event_before = k0_stale_;  // a continuous event changed u in this step
-      u_before_affect_ = u;
+      u_before_affect_ = u;  // one copy of u per step, only when discrete callbacks exist
       if (cb_.apply_discrete(*this)) {
         ++sol.stats.nevents;
         // an affect that left u as it was (it changed p, counted, or did nothing) keeps a multistep method's
