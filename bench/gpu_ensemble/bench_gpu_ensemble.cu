@@ -21,7 +21,7 @@
 #include <vector>
 #include <sciml/algorithm/erk/methods.hpp>
 #include <sciml/core/svector.hpp>
-#include <sciml/gpu/array_ensemble.cuh>
+#include "array_ensemble.cuh"
 #include <sciml/gpu/ensemble_gpu_kernel.cuh>
 
 namespace {

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <vector>
-#include <sciml/gpu/array_ensemble.cuh>
+#include "../../bench/gpu_ensemble/array_ensemble.cuh"  // the benchmark's array-at-a-time form
 #include <sciml/linalg/small_lu.hpp>
 #include <sciml/gpu/ensemble_gpu.hpp>
 #include <sciml/ensemble.hpp>

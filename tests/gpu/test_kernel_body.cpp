@@ -8,7 +8,7 @@
 #include <type_traits>
 #include <vector>
 #include <sciml/ensemble.hpp>
-#include <sciml/gpu/array_ensemble.hpp>
+#include "../../bench/gpu_ensemble/array_ensemble.hpp"  // the benchmark's array-at-a-time form
 #include <sciml/gpu/ensemble_gpu.hpp>
 #include <sciml/gpu/kernel_body.hpp>
 #include <sciml/ode.hpp>
@@ -274,6 +274,47 @@ TEST(KernelBody, CallbacksEqualTheCpuOnes) {
   const double tb = std::sqrt(2 * 10 / 9.81);
   EXPECT_NEAR(r.value(0, 2, 0), 10 - 9.81 / 2 * 1.0, 1e-8);  // t = 1.0 < tb: free fall
   EXPECT_GT(tb, 1.0);
+}
+
+TEST(KernelBody, EveryBounceUpToTheZenoPointAsTheHost) {
+  // the one event locator (callback/event_search.hpp) in the kernel: the restitution-0.9 ball of
+  // tests/regression/test_bouncing_ball_many_bounces.cpp, every bounce up to t = 25 at the analytic times
+  auto ball = [](const auto& u, const auto& p, auto) { return sciml::SVector<double, 2>{u[1], -p[0]}; };
+  auto cond = [](const auto& u, auto, const auto&) { return u[0]; };
+  auto bounce = [](auto& integ) {
+    integ.u[1] = -0.9 * integ.u[1];
+    integ.p[1] += 1;  // bounces counted in p[1]
+  };
+  const double g = 9.81, h0 = 10.0, e = 0.9, tf = 25.0;
+  const std::vector<sciml::SVector<double, 2>> u0{{h0, 0.0}};
+  const std::vector<sciml::SVector<double, 2>> p{{g, 0.0}};
+  sciml::SolveOptions o;
+  o.saveat = sciml::SaveAt(0.05);
+  const auto r = sciml::run_kernel_on_host(sciml::ODEProblem(ball, u0[0], {0.0, tf}, p[0]), sciml::Tsit5{}, u0, p, o,
+                                           sciml::kernel_continuous_callback(cond, bounce));
+  ASSERT_EQ(r.retcodes[0], sciml::ReturnCode::Success);
+  // analytic bounces before tf: first impact at sqrt(2 h0 / g), then flights of 2 v_k / g with v_k = e^k v1
+  const double v1 = std::sqrt(2 * g * h0);
+  double t = std::sqrt(2 * h0 / g), tlast = 0;
+  int bounces = 0;
+  for (int k = 1; t < tf; ++k) {
+    tlast = t;
+    ++bounces;
+    t += 2 * v1 * std::pow(e, k) / g;
+  }
+  EXPECT_EQ(r.stats[0].nevents, bounces);
+  for (std::size_t j = 0; j < r.t.size(); ++j) EXPECT_GT(r.value(0, j, 0), -1e-9) << "t = " << r.t[j];
+  // the final state from the last bounce, and the same as the host's solve with the same callback
+  const double vk = v1 * std::pow(e, double(bounces)), dt = tf - tlast;
+  EXPECT_NEAR(r.final_value(0, 0), vk * dt - 0.5 * g * dt * dt, 1e-6);
+  auto hp = p[0];
+  auto host_bounce = [](auto& integ) { integ.u[1] = -0.9 * integ.u[1]; };
+  const auto sol = sciml::solve(sciml::ODEProblem(ball, u0[0], {0.0, tf}, hp), sciml::Tsit5{}, o,
+                                sciml::ContinuousCallback(cond, host_bounce));
+  ASSERT_EQ(sol.retcode, sciml::ReturnCode::Success);
+  EXPECT_EQ(r.stats[0].naccept, sol.stats.naccept);
+  EXPECT_EQ(r.stats[0].nevents, sol.stats.nevents);
+  EXPECT_NEAR(r.final_value(0, 0), sol.u.back()[0], 1e-9);
 }
 
 TEST(KernelBody, ArrayFormIsTheConcatenatedSystem) {

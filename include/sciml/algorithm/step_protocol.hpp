@@ -13,6 +13,7 @@
 #include "../config.hpp"
 #include "../core/state.hpp"
 #include "../core/tolerance.hpp"
+#include "step_result.hpp"
 
 namespace sciml::detail {
 
@@ -56,11 +57,12 @@ using Stages = std::array<State, std::size_t(Step::TOT)>;
 template <class Step, class State>
 concept HasCache = requires(Cache<Step, State>& c, const State& u) { c.init(u); };
 
-// stages<inplace>(f, p, u, t, h, k, tmp, unew, cache) -> f calls: the step from (t, u) to unew = u(t + h)
+// stages<inplace>(f, p, u, t, h, k, tmp, unew, cache) -> StepResult (f calls and a StepStatus; a family that
+// cannot fail may return its f calls as an int): the step from (t, u) to unew = u(t + h)
 template <class Step, class State, class F, class P, class T>
 concept TakesStages = requires(const F& f, const P& p, const State& u, T t, Stages<Step, State>& k, State& tmp,
                                State& unew, Cache<Step, State>& c) {
-  { Step::template stages<true>(f, p, u, t, t, k, tmp, unew, c) } -> std::convertible_to<int>;
+  { Step::template stages<true>(f, p, u, t, t, k, tmp, unew, c) } -> std::convertible_to<StepResult>;
 };
 
 // error_squared(u, unew, k, h, tol[, cache]) -> the squared scaled RMS norm of the error estimate (<= 1 accepts)

@@ -1,7 +1,8 @@
 // ContinuousCallback and VectorContinuousCallback: events where a condition g(u, t, integrator) crosses zero.
 // After each step the sign of g is checked at interp_points points of the step's dense output; the first
 // crossing is located to about machine precision by a bracketing root solve, the step is cut there and the
-// affect runs (it may change u, p or the state's size, or terminate). Both share detail::EventLocator.
+// affect runs (it may change u, p or the state's size, or terminate). Both share detail::EventLocator, which
+// runs the one event search (event_search.hpp) that the GPU kernel's callbacks run too.
 #pragma once
 #include <cmath>
 #include <cstddef>
@@ -9,7 +10,7 @@
 #include <utility>
 #include <vector>
 #include "../core/state.hpp"
-#include "root_find.hpp"
+#include "event_search.hpp"
 
 namespace sciml {
 
@@ -73,67 +74,20 @@ struct EventLocator {
     cond(prev, integ.u, integ.t, integ);
   }
 
-  // Is there a crossing in (tprev, t]? Sets event_t / event_idx / event_up.
+  // Is there a crossing in (tprev, t]? Sets event_t / event_idx / event_up (event_search.hpp).
   template <class I>
   bool find_event(I& integ) {
-    const double t0 = double(integ.tprev), t1 = double(integ.t), h = t1 - t0;
-    last = prev;
-    bool any_nudge = false;
-    for (char c : nudge) any_nudge |= c != 0;
-    double tstart = t0;
-    if (any_nudge) {  // just after an event of this callback: judge the sign a little later (no re-trigger)
-      // at the first of t0 + h * (1e-12, 1e-11, ..., 1e-2) where g is clearly off the root (above abstol and 100
-      // times its residual right after the affect): the smallest offset that is not noise. A fixed h/100 could land past a whole short excursion (a bouncing ball's next bounce
-      // inside one long step), so the crossing ending it was missed and the ball fell through the floor
-      // (regression: test_bouncing_ball_many_bounces).
-      for (double frac = 1e-12; frac < 0.02; frac *= 10) {
-        tstart = t0 + h * frac;
-        evaluate(integ, tstart, tmp);
-        bool clear = true;
-        for (std::size_t i = 0; i < len; ++i)
-          if (nudge[i] && !(std::fabs(tmp[i]) > abstol + 100 * std::fabs(prev[i]))) clear = false;
-        if (clear) break;
-      }
-      for (std::size_t i = 0; i < len; ++i)
-        if (nudge[i]) last[i] = tmp[i];
-      for (auto& c : nudge) c = 0;
-    }
-    double ta = tstart;
-    for (int j = 1; j <= interp_points; ++j) {
-      const double tb = j == interp_points ? t1 : tstart + (t1 - tstart) * double(j) / interp_points;
-      evaluate(integ, tb, cur);
-      bool found = false;
-      double best = tb;
-      for (std::size_t i = 0; i < len; ++i) {
-        const double ga = last[i], gb = cur[i];
-        if (ga == 0 || !(ga < 0 ? gb >= 0 : gb <= 0)) continue;  // no crossing for this component
-        const bool upc = ga < 0;
-        if (!enabled(upc, i)) continue;
-        double te = tb;
-        if (gb != 0) {
-          auto g = [&](double tq) {
-            evaluate(integ, tq, tmp);
-            return tmp[i];
-          };
-          te = find_root_after_crossing(g, ta, tb, ga, gb);
-        }
-        if (!found || (h > 0 ? te < best : te > best)) {
-          found = true;
-          best = te;
-          event_idx = i;
-          event_up = upc;
-          event_scale = std::fmax(std::fabs(prev[i]), std::fabs(gb));
-        }
-      }
-      if (found) {
-        event_t = best;
-        return true;
-      }
-      for (std::size_t i = 0; i < len; ++i)
-        if (cur[i] != 0) last[i] = cur[i];
-      ta = tb;
-    }
-    return false;
+    EventHit<double> hit;
+    auto eval = [&](double tq, std::vector<double>& out) { evaluate(integ, tq, out); };
+    auto on = [&](bool upcross, std::size_t i) { return enabled(upcross, i); };
+    if (!locate_event(eval, on, double(integ.tprev), double(integ.t), len, interp_points, abstol, prev, last, cur,
+                      tmp, nudge, hit))
+      return false;
+    event_t = hit.t;
+    event_idx = hit.idx;
+    event_up = hit.up;
+    event_scale = hit.scale;
+    return true;
   }
   double event_time() const { return event_t; }
 
@@ -154,8 +108,7 @@ struct EventLocator {
       cond(prev, integ.u, integ.t, integ);
       // still at the root after the affect (a bounce leaves x ~ -1e-15): judge the next step's starting sign a
       // little later so the same crossing does not fire again
-      using std::abs;
-      if (abs(prev[event_idx]) <= abstol + 1e-9 * event_scale) nudge[event_idx] = 1;
+      if (still_at_root(prev[event_idx], abstol, event_scale)) nudge[event_idx] = 1;
     } else {
       cond(prev, integ.u, integ.t, integ);
     }

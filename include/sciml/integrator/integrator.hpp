@@ -1,6 +1,7 @@
-// Integrator: the one integrator loop (init / step / solve) for every method family: step-size control,
-// tstops, saveat, dense output, callbacks (events located on the dense output), ReturnCodes. The step loop
-// allocates nothing unless it saves; all work arrays are made in the constructor.
+// Integrator: the host's solve (init / step / solve) for every method family: the device-safe step loop
+// (step_loop.hpp: the attempt of a step, step-size control, the family's status) plus what only the host does:
+// tstops, saveat, dense output, callbacks (events located on the dense output), ReturnCodes with messages. It
+// allocates nothing while stepping unless it saves; all work arrays are made in the constructor.
 //
 // The step contract (checked piece by piece below; algorithm/step_protocol.hpp, docs/devdocs/step_protocol.md):
 // a family's step type (Alg::step_type) provides: constants order, embedded_order, S (stages of a step; stage
@@ -8,8 +9,9 @@
 // cache_type<State> (extra work data, with init(u)); stages<inplace>(f, p, u, t, h, k, tmp, unew, cache) ->
 // f calls; error_squared(u, unew, k, h, tol[, cache]); new_point<inplace>(f, p, unew, t_new, k) -> f calls;
 // extra_stages<inplace>(f, p, u, t, h, k, tmp) -> f calls; interpolate(out, u0, k, h, theta). Implicit
-// families' caches may also have: tol (set here), newton_failed (the step's Newton iteration failed: h is
-// halved), and add_stats(Stats&), which reports njac, nw, nsolve, nnonliniter, nnonlinconvfail. Composite
+// families' caches may also have: tol (set here), add_stats(Stats&), which reports njac, nw, nsolve,
+// nnonliniter, nnonlinconvfail, and on_accept() / on_reject(), the loop's verdict on each attempt; stages
+// returns a StepResult (f calls and a StepStatus: NewtonFailed halves h, Singular shrinks it 4x). Composite
 // steps (tagged = true) switch methods between steps: cache.tag() names the method of the last step, and
 // interpolate and extra_stages take it as a last argument. Multistep families (BDF) keep their history in the
 // cache: cache.reset_history() is called when something outside the step changed u, extra_stages may take
@@ -38,12 +40,15 @@
 #include "../problem/ode_problem.hpp"
 #include "../solution/ode_solution.hpp"
 #include "solve_options.hpp"
+#include "step_loop.hpp"
 #include "validate_options.hpp"
 
 namespace sciml {
 
 template <class Alg, class Prob, class Callback = NoCallback>
-class Integrator {
+class Integrator : detail::StepLoop<Alg, typename Prob::state_type, typename Prob::time_type> {
+  using Loop = detail::StepLoop<Alg, typename Prob::state_type, typename Prob::time_type>;
+
  public:
   using State = typename Prob::state_type;
   using T = typename Prob::time_type;
@@ -56,17 +61,17 @@ class Integrator {
   static constexpr bool inplace = Prob::inplace;
 
   // ---- what callbacks and manual stepping see ----
-  State u;         // current state (an affect may change it)
-  T t;             // current time
-  State uprev;     // state at the start of the last step
-  T tprev;         // start of the last step
-  T dt;            // proposed next step (signed)
-  P p;            // parameters (an affect may change them)
+  using Loop::u;      // current state (an affect may change it)
+  using Loop::t;      // current time
+  using Loop::uprev;  // state at the start of the last step
+  using Loop::tprev;  // start of the last step
+  using Loop::dt;     // proposed next step (signed)
+  P p;                // parameters (an affect may change them)
   Solution sol;
 
   Integrator(const Prob& prob, Alg, const SolveOptions& opts, Callback cb = Callback{})
-      : u(prob.u0), t(prob.tspan[0]), uprev(prob.u0), tprev(prob.tspan[0]), dt(0), p(prob.p), f_(prob.f),
-        t0_(prob.tspan[0]), t1_(prob.tspan[1]), cb_(std::move(cb)) {
+      : Loop(prob.u0, prob.tspan[0]), p(prob.p), f_(prob.f), t0_(prob.tspan[0]), t1_(prob.tspan[1]),
+        cb_(std::move(cb)) {
     validate(opts);
     setup(opts);
   }
@@ -75,20 +80,20 @@ class Integrator {
   ReturnCode retcode() const { return sol.retcode; }
   T tend() const { return t1_; }
   // Step size of the last accepted step (signed).
-  T last_dt() const { return h_; }
+  T last_dt() const { return hlast; }
 
   // Stop after the current callback: the solution ends here with ReturnCode::Terminated.
   void terminate() { terminate_ = true; }
 
   // Say that u was changed between steps (manual stepping): the next step re-evaluates f there, and multistep
   // methods restart their history. The step size proposed so far is kept.
-  void u_modified() { k0_stale_ = true; }
+  void u_modified() { k0_stale = true; }
 
   // Also stop exactly at time ts.
   void add_tstop(T ts) {
-    if (tdir_ * (ts - t) <= 0) return;
+    if (tdir * (ts - t) <= 0) return;
     auto pos = std::lower_bound(tstops_.begin() + std::ptrdiff_t(itstop_), tstops_.end(), ts,
-                                [this](T a, T b) { return tdir_ * a < tdir_ * b; });
+                                [this](T a, T b) { return tdir * a < tdir * b; });
     tstops_.insert(pos, ts);
   }
 
@@ -104,13 +109,13 @@ class Integrator {
         throw std::invalid_argument("resize: per-component abstol cannot follow a resize; use a scalar abstol");
       u.resize(n);
       uprev.resize(n);
-      unew_.resize(n);
-      tmp_.resize(n);
+      unew.resize(n);
+      tmp.resize(n);
       work_.resize(n);
-      for (int j = 0; j < S; ++j) k_[j].resize(n);
-      for (int j = S; j < TOT; ++j) k_[j] = State{};  // interpolation-only stages: made again when needed
-      cache_.init(u);
-      k0_stale_ = true;
+      for (int j = 0; j < S; ++j) k[j].resize(n);
+      for (int j = S; j < TOT; ++j) k[j] = State{};  // interpolation-only stages: made again when needed
+      cache.init(u);
+      k0_stale = true;
     } else {
       (void)n;
       throw std::invalid_argument("resize: this state type has a fixed size; use std::vector for a growing state");
@@ -118,11 +123,7 @@ class Integrator {
   }
 
   // u at time tq inside the last step [tprev, t] (for callbacks and manual stepping).
-  void interpolate(T tq, State& out) {
-    ensure_extra_stages();
-    const T theta = h_ != 0 ? (tq - tprev) / h_ : T(0);
-    detail::step_interpolate<Step>(out, uprev, k_, h_, theta, step_tag());
-  }
+  void interpolate(T tq, State& out) { Loop::template interpolate_step<inplace>(f_, p, tq, out, sol.stats); }
   State operator()(T tq) {
     State out = u;
     interpolate(tq, out);
@@ -139,123 +140,26 @@ class Integrator {
         return fail(ReturnCode::Interrupted, "interrupted at t = " + num(double(t)) + " (SolveOptions::interrupt was set)");
       if (iters_ >= maxiters_) return fail(ReturnCode::MaxIters, maxiters_message());
       ++iters_;
-      while (itstop_ + 1 < tstops_.size() && tdir_ * (tstops_[itstop_] - t) <= 0) ++itstop_;
+      while (itstop_ + 1 < tstops_.size() && tdir * (tstops_[itstop_] - t) <= 0) ++itstop_;
       bool swapped = false;
-      if (fsal_pending_) {
-        fsal_pending_ = false;
-        if (!k0_stale_) {
-          using std::swap;
-          swap(k_[0], k_[S - 1]);
-          swapped = true;
-        }
-      }
-      if (k0_stale_) {
-        detail::eval_rhs<inplace>(f_, k_[0], u, p, t);
-        ++sol.stats.nf;
-        k0_stale_ = false;
-        if constexpr (requires { cache_.reset_history(); })
-          if (!keep_history_) cache_.reset_history();  // multistep: u changed
-        keep_history_ = false;
-        if (!all_finite(k_[0])) return fail(ReturnCode::Unstable, nonfinite_message("the derivative f(u, p, t)"));
-      }
+      if (!Loop::template begin<inplace>(f_, p, sol.stats, swapped)) return fail_step(dt);
       // clip the step to the next tstop
       T h = dt;
-      bool hit = false;
       const T ts = tstops_[itstop_];
-      if (tdir_ * (t + h - ts) >= -T(100) * std::numeric_limits<T>::epsilon() * std::max(std::abs(t), std::abs(ts))) {
-        h = ts - t;
-        hit = true;
-        if (negligible_step(h)) return step_onto_near_tstop(h, ts, swapped);
+      const bool hit = detail::clip_step(t, h, ts, tdir);
+      if (hit && Loop::negligible_step(h, std::max(std::abs(t0_), std::abs(t1_)), tolview())) {
+        Loop::take_negligible_step(h, ts, swapped, sol.stats);
+        negligible_ = true;
+        after_step();  // saving and discrete callbacks; no event search over the tiny interval
+        negligible_ = false;
+        return !finished_;
       }
-      sol.stats.nf += Step::template stages<inplace>(f_, p, u, t, h, k_, tmp_, unew_, cache_);
-      // implicit and composite families report their counters (Jacobians, factorisations, solves, Newton)
-      if constexpr (requires { cache_.add_stats(sol.stats); }) cache_.add_stats(sol.stats);
-      bool newton_failed = false;
-      if constexpr (requires { cache_.newton_failed; }) {
-        newton_failed = cache_.newton_failed;
-        if (newton_failed && !adaptive_) return fail_newton(h);
-      }
-      R EEst = 0;  // squared scaled RMS norm of the error estimate
-      R factor = 1;
-      if (adaptive_) {
-        if (newton_failed) {
-          EEst = R(NAN);
-        } else if constexpr (requires { Step::error_squared(u, unew_, k_, h, tolview(), cache_); }) {
-          EEst = Step::error_squared(u, unew_, k_, h, tolview(), cache_);  // estimates made in the step
-        } else {
-          EEst = Step::error_squared(u, unew_, k_, h, tolview());
-        }
-        if (!(EEst <= R(1))) {  // reject (NaN estimates too)
-          ++sol.stats.nreject;
-          ++sol.stats.nsteps;
-          if (newton_failed) {  // halve the step, as Hairer's codes do
-            factor = R(0.5);
-            if (++newton_fails_ > 60) return fail_newton(h);
-          } else if (std::isnan(EEst)) {
-            ++nan_rejects_;
-            factor = R(0.25);
-          } else if (own_control_now()) {
-            nan_rejects_ = 0;
-            if constexpr (own_control) factor = cache_.reject_factor(EEst);
-          } else {
-            nan_rejects_ = 0;
-            ctrl_.propose(EEst);
-            factor = ctrl_.reject_factor(EEst);
-          }
-          dt = h * T(factor);
-          if (nan_rejects_ > 30) {
-            if constexpr (requires { cache_.singular; }) {
-              if (cache_.singular)
-                return fail(ReturnCode::Unstable, "the iteration matrix W = I - h*gamma*J stayed singular at t = " +
-                                                      num(double(t)) + ": check the Jacobian of f");
-            }
-            return fail(ReturnCode::Unstable, nan_message(h));
-          }
-          if (std::abs(dt) < dtmin_eff()) {
-            if (newton_failed) return fail_newton(h);
-            if (nan_rejects_ > 0) return fail(ReturnCode::Unstable, nan_message(h));
-            return fail(ReturnCode::DtLessThanMin, dtmin_message(dt));
-          }
-          continue;
-        }
-        nan_rejects_ = 0;
-        newton_fails_ = 0;
-        if (!own_control_now()) {
-          factor = ctrl_.propose(EEst);
-          ctrl_.accept(EEst);
-        }
-      }
-      if constexpr (own_control) {  // the step updates its history and proposes the next step size
-        if (own_control_now()) {
-          const R fac = cache_.accept_factor(u, unew_);
-          if (adaptive_) factor = fac;
-        }
-      }
-      // accept
-      const T tnew = hit ? ts : t + h;
-      sol.stats.nf += Step::template new_point<inplace>(f_, p, unew_, tnew, k_);
-      ++sol.stats.naccept;
-      ++sol.stats.nsteps;
-      using std::swap;
-      swap(uprev, u);
-      swap(u, unew_);
-      tprev = t;
-      t = tnew;
-      h_ = h;
-      extra_done_ = false;
-      if (!all_finite(u)) return fail(ReturnCode::Unstable, nonfinite_message("the solution"));
-      if (adaptive_) {
-        T next = h * T(factor);
-        if (std::abs(next) > dtmax_) next = tdir_ * dtmax_;
-        // a step cut short by a tstop does not shrink the next one
-        dt = (hit && std::abs(next) < std::abs(dt)) ? dt : next;
-      }
+      const auto a = Loop::template attempt<inplace>(f_, p, h, hit, hit ? ts : t + h, tolview(), sol.stats);
+      if (a == detail::Attempt::Rejected) continue;
+      if (a == detail::Attempt::Failed) return fail_step(h);
       after_step();  // saving, dense output and callbacks of the accepted step, then the dtmin check of the next
-      if (!finished_ && adaptive_ && std::abs(dt) < std::min(dtmin_, dtmax_))
-        return fail(ReturnCode::DtLessThanMin, dtmin_message(dt));
-      // k0 of the next step is f at the new point (stage S-1), unless something changed u; the stages stay in
-      // place until then, so the step can still be interpolated between steps
-      fsal_pending_ = true;
+      if (!finished_ && Loop::next_below_dtmin()) return fail(ReturnCode::DtLessThanMin, dtmin_message(dt));
+      // the stages stay in place until the next step begins, so the step can still be interpolated between steps
       return !finished_;
     }
   }
@@ -276,41 +180,44 @@ class Integrator {
   static_assert(detail::step_contract::HasCache<Step, State>,
                 "step contract: the step type needs template <class State> using cache_type = ..., with init(u)");
   static_assert(detail::step_contract::TakesStages<Step, State, F, P, T>,
-                "step contract: the step type needs stages<inplace>(f, p, u, t, h, k, tmp, unew, cache) -> f calls");
+                "step contract: the step type needs stages<inplace>(f, p, u, t, h, k, tmp, unew, cache) -> StepResult");
   static_assert(detail::step_contract::EstimatesError<Step, State, T>,
                 "step contract: the step type needs error_squared(u, unew, k, h, tol[, cache]) -> squared norm");
   static_assert(detail::step_contract::CompletesNewPoint<Step, State, F, P, T>,
                 "step contract: the step type needs new_point<inplace>(f, p, unew, t_new, k) -> f calls");
   static_assert(detail::step_contract::Interpolates<Step, State, T>,
                 "step contract: the step type needs interpolate(out, u0, k, h, theta[, tag])");
-  // steps that choose their own step size (and order): cache.reject_factor(EEst), cache.accept_factor(u, unew)
-  static constexpr bool own_control = requires(Cache& c, const State& x, R e) {
-    c.reject_factor(e);
-    c.accept_factor(x, x);
-  };
   static_assert(!has_mass_matrix_v<F> || requires { Step::supports_mass_matrix; },
                 "mass_matrix: this method cannot solve M u' = f(u, p, t); use Rodas5P, Rodas4, Rosenbrock23, "
                 "RadauIIA5 or FBDF");
+  using Loop::k;  // the loop's state (step_loop.hpp)
+  using Loop::cache;
+  using Loop::unew;
+  using Loop::tmp;
+  using Loop::ctrl;
+  using Loop::tdir;
+  using Loop::hlast;
+  using Loop::dtmin;
+  using Loop::dtmax;
+  using Loop::adaptive;
+  using Loop::k0_stale;
+  using Loop::keep_history;
+  using Loop::extra_done;
+  using Loop::step_tag;
   F f_;
   T t0_, t1_;
   Callback cb_;
-  State unew_, tmp_, work_;
+  State work_;
   State u_before_affect_;  // u before the discrete callbacks' affects (only with discrete callbacks)
-  std::array<State, TOT> k_;
-  Cache cache_;
   std::vector<R> abstol_vec_;
   R abstol_ = 0, reltol_ = 0;
-  detail::ControllerState<R> ctrl_;
   std::vector<T> tstops_, saveat_;
   std::size_t itstop_ = 0, isaveat_ = 0;
-  T tdir_ = 1, h_ = 0, dtmin_ = 0, dtmax_ = 0;
   long maxiters_ = 0, iters_ = 0;
-  int nan_rejects_ = 0, newton_fails_ = 0;
   const std::atomic<bool>* interrupt_ = nullptr;
-  bool adaptive_ = true, save_everystep_ = true, save_end_ = true, dense_ = false;
-  bool finished_ = false, terminate_ = false, k0_stale_ = false, extra_done_ = false, fsal_pending_ = false;
-  bool keep_history_ = false;  // with k0_stale_: u did not change, only f may have (p)
-  bool negligible_ = false;    // in after_step() of step_onto_near_tstop
+  bool save_everystep_ = true, save_end_ = true, dense_ = false;
+  bool finished_ = false, terminate_ = false;
+  bool negligible_ = false;  // in after_step() of a negligible step onto a tstop (step_loop.hpp)
 
   static bool same_state(const State& a, const State& b) {
     if (state_size(a) != state_size(b)) return false;
@@ -322,60 +229,9 @@ class Integrator {
   detail::TolView<R> tolview() const {
     return {abstol_, abstol_vec_.empty() ? nullptr : abstol_vec_.data(), reltol_};
   }
-  // whether the last step attempt chooses the step size itself (a composite decides per step)
-  bool own_control_now() const {
-    if constexpr (!own_control) {
-      return false;
-    } else if constexpr (requires { cache_.controls_step(); }) {
-      return cache_.controls_step();
-    } else {
-      return true;
-    }
-  }
-  // which method took the last step (composite steps; 0 otherwise)
-  int step_tag() const {
-    if constexpr (detail::is_tagged_step_v<Step>) {
-      return cache_.tag();
-    } else {
-      return 0;
-    }
-  }
-  // A step onto a tstop so close to t that it changes no component of u beyond its rounding (|h f_i| <=
-  // eps (|u_i| + abstol_i), and |h| within 100 eps of the span's scale): no method can take it (a subnormal h
-  // underflows gamma h and overflows 1 / h, and the next step's extrapolations over h_next / h overflow), and
-  // none need: u += h f(t, u), t moves onto the tstop, and the step is saved and its callbacks run as any other.
-  // The last step's interpolant is extended over the tiny interval (an error below the same rounding).
-  bool negligible_step(T h) const {
-    const R eps = std::numeric_limits<R>::epsilon();
-    if (!(std::abs(h) <= T(100) * T(eps) * std::max(std::abs(t0_), std::abs(t1_)))) return false;
-    for (std::size_t i = 0; i < state_size(u); ++i) {
-      const R atol = abstol_vec_.empty() ? abstol_ : abstol_vec_[i];
-      if (!(std::abs(value_of(R(h) * k_[0][i])) <= eps * (std::abs(value_of(u[i])) + atol))) return false;
-    }
-    return true;
-  }
-  bool step_onto_near_tstop(T h, T ts, bool swapped) {
-    for (std::size_t i = 0; i < state_size(u); ++i) u[i] += R(h) * k_[0][i];
-    t = ts;  // tprev, uprev, h_ and the stages still describe the last step (its interpolant); dt is kept
-    if (swapped) {
-      using std::swap;
-      swap(k_[0], k_[S - 1]);
-      fsal_pending_ = true;
-    }
-    ++sol.stats.naccept;
-    ++sol.stats.nsteps;
-    negligible_ = true;
-    after_step();  // saving and discrete callbacks; no event search over the tiny interval
-    negligible_ = false;
-    return !finished_;
-  }
-
-  T dtmin_eff() const {
-    return std::max(dtmin_, T(4) * std::numeric_limits<T>::epsilon() * std::abs(t));
-  }
-  // implicit families (and the stiffness-switching composites) count Jacobians: suggesting a stiff method
-  // makes sense only for the others
-  static constexpr bool stiff_method = requires(Cache& c) { c.njac; };
+  // implicit families (and the stiffness-switching composites) report Jacobians and Newton iterations:
+  // suggesting a stiff method makes sense only for the others
+  static constexpr bool stiff_method = requires(const Cache& c, Stats& s) { c.add_stats(s); };
   std::string dtmin_message(T dtnext) const {
     std::ostringstream m;
     m << "dt = " << std::abs(dtnext) << " fell below dtmin = " << dtmin_eff() << " at t = " << t;
@@ -410,12 +266,12 @@ class Integrator {
   // u = 0; an explicit method at its stability limit on a stiff problem looks the same, and a smooth turning
   // point can fall in the last step, so the message names all three). Only evaluated when a solve fails.
   bool chattering_last_step() {
-    if (sol.stats.naccept == 0 || h_ == 0 || state_size(uprev) != state_size(u)) return false;
-    detail::eval_rhs<inplace>(f_, tmp_, uprev, p, tprev);  // f at both ends of the last step (work arrays:
+    if (sol.stats.naccept == 0 || hlast == 0 || state_size(uprev) != state_size(u)) return false;
+    detail::eval_rhs<inplace>(f_, tmp, uprev, p, tprev);  // f at both ends of the last step (work arrays:
     detail::eval_rhs<inplace>(f_, work_, u, p, t);         // free at this point, the solve is ending)
     sol.stats.nf += 2;
     for (std::size_t m = 0; m < state_size(u); ++m) {
-      const auto k0 = value_of(tmp_[m]), k1 = value_of(work_[m]);
+      const auto k0 = value_of(tmp[m]), k1 = value_of(work_[m]);
       if (k0 * k1 < 0) return true;
     }
     return false;
@@ -424,11 +280,11 @@ class Integrator {
   // finite, or f at the step's end time (an f undefined beyond some t). Called once, when the solve fails.
   bool f_gave_nonfinite(T h) {
     for (int j = 0; j < S; ++j)
-      if (state_size(k_[j]) == state_size(u) && !all_finite(k_[j])) return true;
+      if (state_size(k[j]) == state_size(u) && !all_finite(k[j])) return true;
     if (h == 0) return false;
-    detail::eval_rhs<inplace>(f_, tmp_, u, p, t + h);
+    detail::eval_rhs<inplace>(f_, tmp, u, p, t + h);
     ++sol.stats.nf;
-    return !all_finite(tmp_);
+    return !all_finite(tmp);
   }
   // the step from t with size h kept producing NaN or Inf: name f when it was f
   std::string nan_message(T h) {
@@ -468,24 +324,29 @@ class Integrator {
     return m.str();
   }
 
-  void ensure_extra_stages() {
-    if constexpr (TOT > S) {
-      if (!extra_done_) {
-        if constexpr (is_resizable_v<State>) {  // allocated at the first interpolation only
-          if (state_size(k_[S]) != state_size(u))
-            for (int j = S; j < TOT; ++j) k_[j] = u;
-        }
-        if constexpr (detail::is_tagged_step_v<Step>) {
-          sol.stats.nf += Step::template extra_stages<inplace>(f_, p, uprev, tprev, h_, k_, tmp_, step_tag(), cache_);
-        } else if constexpr (requires { Step::template extra_stages<inplace>(f_, p, uprev, tprev, h_, k_, tmp_,
-                                                                              cache_); }) {
-          sol.stats.nf += Step::template extra_stages<inplace>(f_, p, uprev, tprev, h_, k_, tmp_, cache_);
-        } else {
-          sol.stats.nf += Step::template extra_stages<inplace>(f_, p, uprev, tprev, h_, k_, tmp_);
-        }
-        extra_done_ = true;
-      }
+  void ensure_extra_stages() { Loop::template ensure_extra_stages<inplace>(f_, p, sol.stats); }
+  T dtmin_eff() const { return detail::min_step(dtmin, t); }
+  // the step loop's failure (step_loop.hpp) as a ReturnCode and a message; h: the step last attempted
+  bool fail_step(T h) {
+    using detail::StepFailure;
+    switch (this->failure) {
+      case StepFailure::NonFiniteDerivative:
+        return fail(ReturnCode::Unstable, nonfinite_message("the derivative f(u, p, t)"));
+      case StepFailure::NonFiniteSolution:
+        return fail(ReturnCode::Unstable, nonfinite_message("the solution"));
+      case StepFailure::Newton:
+        return fail_newton(h);
+      case StepFailure::Singular:
+        return fail(ReturnCode::Unstable, "the iteration matrix W = I - h*gamma*J stayed singular at t = " +
+                                              num(double(t)) + ": check the Jacobian of f");
+      case StepFailure::NaNEstimate:
+        return fail(ReturnCode::Unstable, nan_message(h));
+      case StepFailure::DtLessThanMin:
+        return fail(ReturnCode::DtLessThanMin, dtmin_message(dt));
+      case StepFailure::None:
+        break;
     }
+    return fail(ReturnCode::Failure, "the step failed at t = " + num(double(t)));
   }
 
   bool fail(ReturnCode rc, std::string msg) {
@@ -520,7 +381,7 @@ class Integrator {
 
   // saveat points in (tprev, t], every-step saving and dense output of the step just taken.
   void save_step() {
-    while (isaveat_ < saveat_.size() && tdir_ * (saveat_[isaveat_] - t) <= 0) {
+    while (isaveat_ < saveat_.size() && tdir * (saveat_[isaveat_] - t) <= 0) {
       const T ts = saveat_[isaveat_++];
       if (ts == t || negligible_) {
         push_save(ts, u);
@@ -541,10 +402,10 @@ class Integrator {
       reserve_for(sol.dense_u0, 1);
       reserve_for(sol.dense_k, TOT);
       sol.dense_t0.push_back(sol.dense_t0.empty() ? t0_ : tprev);  // t0_: after a negligible first step
-      sol.dense_h.push_back(h_);
+      sol.dense_h.push_back(hlast);
       sol.dense_tend.push_back(t);
       sol.dense_u0.push_back(uprev);
-      for (int j = 0; j < TOT; ++j) sol.dense_k.push_back(k_[j]);
+      for (int j = 0; j < TOT; ++j) sol.dense_k.push_back(k[j]);
       if constexpr (detail::is_tagged_step_v<Step>) sol.dense_tag.push_back(static_cast<signed char>(step_tag()));
     }
   }
@@ -556,12 +417,12 @@ class Integrator {
         if (te != t) {  // cut the step at the event
           interpolate(te, u);
           t = te;
-          k0_stale_ = true;
+          k0_stale = true;
         }
         save_step();
         cb_.apply_event(*this);
         ++sol.stats.nevents;
-        k0_stale_ = true;
+        k0_stale = true;
         if (save_everystep_) push_save(t, u);
         cb_.refresh(*this, true);
       } else {
@@ -574,14 +435,14 @@ class Integrator {
     bool discrete_now = Callback::has_discrete;
     if constexpr (requires { cb_.discrete_active(); }) discrete_now = cb_.discrete_active();  // runtime sets
     if (Callback::has_discrete && discrete_now) {
-      const bool event_before = k0_stale_;  // a continuous event changed u in this step
+      const bool event_before = k0_stale;  // a continuous event changed u in this step
       u_before_affect_ = u;  // one copy of u per step, only when discrete callbacks exist
       if (cb_.apply_discrete(*this)) {
         ++sol.stats.nevents;
         // an affect that left u as it was (it changed p, counted, or did nothing) keeps a multistep method's
         // history: restarting it after every step (a condition true at every step) stalled FBDF at its first step
-        keep_history_ = !event_before && same_state(u_before_affect_, u);
-        k0_stale_ = true;
+        keep_history = !event_before && same_state(u_before_affect_, u);
+        k0_stale = true;
         if (save_everystep_) push_save(t, u);
         if constexpr (Callback::has_continuous) cb_.refresh(*this, false);
       }
@@ -631,16 +492,16 @@ class Integrator {
 
   void setup(const SolveOptions& o) {
     const T t0 = t0_, t1 = t1_;
-    tdir_ = t1 >= t0 ? T(1) : T(-1);
+    tdir = t1 >= t0 ? T(1) : T(-1);
     reltol_ = R(o.reltol);
     abstol_ = R(o.abstol.scalar);
     for (double a : o.abstol.per_component) abstol_vec_.push_back(R(a));
-    adaptive_ = o.adaptive && Alg::is_adaptive;
+    adaptive = o.adaptive && Alg::is_adaptive;
     maxiters_ = o.maxiters;
     interrupt_ = o.interrupt;
-    dtmax_ = std::isfinite(o.dtmax) ? std::min(T(o.dtmax), std::abs(t1 - t0)) : std::abs(t1 - t0);
-    if (!(dtmax_ > 0)) dtmax_ = std::numeric_limits<T>::max();
-    dtmin_ = T(o.dtmin);
+    dtmax = std::isfinite(o.dtmax) ? std::min(T(o.dtmax), std::abs(t1 - t0)) : std::abs(t1 - t0);
+    if (!(dtmax > 0)) dtmax = std::numeric_limits<T>::max();
+    dtmin = T(o.dtmin);
     // saving
     const bool has_saveat = !o.saveat.empty();
     save_everystep_ = o.save_everystep.value_or(!has_saveat);
@@ -650,11 +511,11 @@ class Integrator {
     if (o.saveat.every > 0) {
       const T sp = T(o.saveat.every);
       const auto nsteps = static_cast<long>(std::floor(std::abs(t1 - t0) / sp * (1 + 1e-12)));
-      for (long i = 0; i <= nsteps; ++i) saveat_.push_back(t0 + tdir_ * sp * T(i));
+      for (long i = 0; i <= nsteps; ++i) saveat_.push_back(t0 + tdir * sp * T(i));
       if (saveat_.back() != t1) saveat_.push_back(t1);
     } else {
       for (double s : o.saveat.times) saveat_.push_back(T(s));
-      std::sort(saveat_.begin(), saveat_.end(), [this](T a, T b) { return tdir_ * a < tdir_ * b; });
+      std::sort(saveat_.begin(), saveat_.end(), [this](T a, T b) { return tdir * a < tdir * b; });
       saveat_.erase(std::unique(saveat_.begin(), saveat_.end()), saveat_.end());
     }
     const bool list_has = [&](T x) { return std::find(saveat_.begin(), saveat_.end(), x) != saveat_.end(); }(t0);
@@ -664,33 +525,33 @@ class Integrator {
     while (isaveat_ < saveat_.size() && saveat_[isaveat_] == t0) ++isaveat_;
     // tstops: sorted in the direction of integration, ending with tf
     for (double s : o.tstops)
-      if (tdir_ * (T(s) - t0) > 0 && tdir_ * (T(s) - t1) < 0) tstops_.push_back(T(s));
+      if (tdir * (T(s) - t0) > 0 && tdir * (T(s) - t1) < 0) tstops_.push_back(T(s));
     tstops_.push_back(t1);
-    std::sort(tstops_.begin(), tstops_.end(), [this](T a, T b) { return tdir_ * a < tdir_ * b; });
+    std::sort(tstops_.begin(), tstops_.end(), [this](T a, T b) { return tdir * a < tdir * b; });
     // work arrays
-    unew_ = u;
-    tmp_ = u;
+    unew = u;
+    tmp = u;
     work_ = u;
     // the interpolation-only stages of a dynamic state are allocated when first needed (ensure_extra_stages)
-    for (int j = 0; j < (is_resizable_v<State> ? S : TOT); ++j) k_[j] = u;
+    for (int j = 0; j < (is_resizable_v<State> ? S : TOT); ++j) k[j] = u;
     // controller
-    ctrl_ = detail::ControllerState<R>::configure(o.controller, Alg::default_controller(),
+    ctrl = detail::ControllerState<R>::configure(o.controller, Alg::default_controller(),
                                                   R(std::min(Step::order, Step::embedded_order) + 1));
-    if constexpr (requires { cache_.tol; }) cache_.tol = tolview();
-    if constexpr (has_sparse_jacobian_v<F> && requires { cache_.sparse; }) cache_.sparse = f_.enabled;
+    if constexpr (requires { cache.tol; }) cache.tol = tolview();
+    if constexpr (has_sparse_jacobian_v<F> && requires { cache.sparse; }) cache.sparse = f_.enabled;
     if (o.linsolve == LinearSolver::GMRES) {
-      if constexpr (requires { cache_.krylov; }) {
-        cache_.krylov = true;
-        cache_.krylov_rtol = R(o.krylov_rtol > 0 ? o.krylov_rtol : std::clamp(1e-2 * o.reltol, 1e-10, 1e-3));
+      if constexpr (requires { cache.krylov; }) {
+        cache.krylov = true;
+        cache.krylov_rtol = R(o.krylov_rtol > 0 ? o.krylov_rtol : std::clamp(1e-2 * o.reltol, 1e-10, 1e-3));
       } else {
         throw std::invalid_argument(std::string("linsolve: LinearSolver::GMRES needs an implicit method on a dynamic "
                                                 "state (std::vector); ") + Alg::name() + " on this state has no use for it");
       }
     }
-    cache_.init(u);
+    cache.init(u);
     if constexpr (has_mass_matrix_v<F>) {  // M u' = f: consistent algebraic variables first
-      cache_.set_mass(f_.mass_matrix);
-      std::string msg = detail::initialize_algebraic<inplace>(f_, p, u, t, cache_, tolview(), tmp_, unew_,
+      cache.set_mass(f_.mass_matrix);
+      std::string msg = detail::initialize_algebraic<inplace>(f_, p, u, t, cache, tolview(), tmp, unew,
                                                               sol.stats.nf);
       uprev = u;
       if (!msg.empty()) {
@@ -708,21 +569,12 @@ class Integrator {
       return;
     }
     // f at the initial point, then the first step size
-    detail::eval_rhs<inplace>(f_, k_[0], u, p, t);
-    ++sol.stats.nf;
-    if (!all_finite(k_[0])) {
+    if (!Loop::template start<inplace>(f_, p, T(o.dt), tolview(), sol.stats)) {
       sol.retcode = ReturnCode::InitialFailure;
       sol.message = "the derivative f(u0, p, t0) contains NaN or Inf: check f, u0 and p";
       finished_ = true;
       return;
     }
-    if (o.dt > 0) {
-      dt = tdir_ * std::min(T(o.dt), dtmax_);
-    } else {
-      dt = tdir_ * detail::initial_dt<inplace>(f_, p, u, t, tdir_, k_[0], Step::order, tolview(), dtmax_,
-                                               tmp_, unew_, sol.stats.nf);
-    }
-    if (adaptive_ && std::abs(dt) < dtmin_) dt = tdir_ * dtmin_;  // the first guess respects dtmin too
     cb_.init(*this);
   }
 };

@@ -99,7 +99,6 @@ struct NewtonCache : IterationMatrix<State>, NewtonCounters {
   R key_rtol = 0;              // keep the factorisation while |key / key_factored - 1| <= key_rtol (CVODE: 0.3)
   double t_jac = NAN;          // where J was last computed
   bool need_jac = true;        // refresh J at the next step
-  bool newton_failed = false;  // the last step attempt failed in Newton (the integrator halves h)
   void add_stats(Stats& s) const {
     IterationMatrix<State>::add_stats(s);
     NewtonCounters::add_stats(s);

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <limits>
 #include "../../config.hpp"
+#include "../step_result.hpp"
 #include "../../controller/step_controller.hpp"
 #include "../../core/state.hpp"
 #include "../../core/tolerance.hpp"
@@ -167,7 +168,7 @@ struct BDFStep {
   static constexpr bool f_at_new_point = false;  // new_point evaluates nothing
 
   template <bool Inplace, class F, class P, class State, class K, class T, class Cache>
-  SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& base,
+  SCIML_FLATTEN static StepResult stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& base,
                                   State& unew, Cache& c) {
     using R = real_t<scalar_t<State>>;
     const std::size_t n = state_size(u);
@@ -203,7 +204,6 @@ struct BDFStep {
       c.psi[m] = ps;
     }
     int nf = 0;
-    c.newton_failed = false;
     const long it0 = c.nnonliniter;
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (!c.template prepare<Inplace>(f, p, u, t, gh, attempt > 0, [&] { return c.factor(gh); })) break;
@@ -227,9 +227,7 @@ struct BDFStep {
       c.need_jac = theta_max > R(0.3);  // slow contraction: a fresh J next step
       return nf;
     }
-    c.newton_failed = true;
-    for (std::size_t m = 0; m < n; ++m) unew[m] = R(NAN);
-    return nf;
+    return {nf, StepStatus::NewtonFailed};  // the loop halves h
   }
 
   template <bool Inplace, class F, class P, class State, class K, class T>

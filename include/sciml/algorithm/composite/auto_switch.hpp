@@ -118,22 +118,16 @@ struct AutoSwitchCache<State, Policy, std::tuple<NSA...>, std::tuple<STA...>> {
   int count = 0;         // accepted steps in a row that point to the other method
   long nswitch = 0;      // switches so far
   bool signal = false;   // the last attempted step points to the other method
-  bool tried = false;    // a step has been attempted
-  double t_tried = NAN;  // its start
+  bool accepted = false;  // the last attempted step was accepted (on_accept), and its verdict is not counted yet
   // set by the integrator and passed on to the chosen stiff cache
   TolView<R> tol{};
   bool sparse = false, krylov = false;
   R krylov_rtol = 0;  // 0: the integrator's default
-  // the stiff method's counters, copied after each of its steps
-  long njac = 0, nw = 0, nsolve = 0, nkrylov = 0, nnonliniter = 0, nnonlinconvfail = 0;
-  bool newton_failed = false, singular = false;
+  // the stiff method's counters (Jacobians, factorisations, solves, Newton), and the switches
   void add_stats(Stats& s) const {
-    s.njac = njac;
-    s.nw = nw;
-    s.nsolve = nsolve;
-    s.nkrylov = nkrylov;
-    s.nnonliniter = nnonliniter;
-    s.nnonlinconvfail = nnonlinconvfail;
+    with_stiff([&](const auto& c, auto) {
+      if constexpr (requires { c.add_stats(s); }) c.add_stats(s);
+    });
     s.nswitch = nswitch;
   }
 
@@ -192,18 +186,6 @@ struct AutoSwitchCache<State, Policy, std::tuple<NSA...>, std::tuple<STA...>> {
   // tag: 0..#NS-1 the non-stiff methods, then the stiff ones
   int tag() const { return last == 0 ? ins : nns + ist; }
 
-  // copy the stiff method's counters (the integrator reads them from here)
-  void mirror() {
-    with_stiff([&](const auto& c, auto) {
-      if constexpr (requires { c.njac; }) njac = c.njac, nw = c.nw, nsolve = c.nsolve, singular = c.singular;
-      if constexpr (requires { c.nkrylov; }) nkrylov = c.nkrylov;
-      if constexpr (requires { c.newton_failed; }) {
-        newton_failed = c.newton_failed;
-        nnonliniter = c.nnonliniter;
-        nnonlinconvfail = c.nnonlinconvfail;
-      }
-    });
-  }
   // the stiff method chooses its own step size (and order) while it is the one stepping
   template <class C>
   static constexpr bool own_control_v = requires(C& c, const State& x, R e) {
@@ -225,6 +207,19 @@ struct AutoSwitchCache<State, Policy, std::tuple<NSA...>, std::tuple<STA...>> {
       if constexpr (own_control_v<std::remove_cvref_t<decltype(c)>>) return c.accept_factor(u, unew);
       return R(1);
     });
+  }
+  // the loop's verdict on the last attempt, passed on to the stiff method when it took the step
+  void on_accept() {
+    accepted = true;
+    if (last == 1) with_stiff([](auto& c, auto) {
+        if constexpr (requires { c.on_accept(); }) c.on_accept();
+      });
+  }
+  void on_reject() {
+    accepted = false;
+    if (last == 1) with_stiff([](auto& c, auto) {
+        if constexpr (requires { c.on_reject(); }) c.on_reject();
+      });
   }
   // a callback changed u: a multistep stiff method starts again
   void reset_history() {
@@ -256,12 +251,13 @@ struct AutoSwitchStep<Policy, std::tuple<NSA...>, std::tuple<STA...>> {
                 "AutoSwitch: non-stiff tableaus need an internal stage at c = 1 (Tsit5, DP5, Vern7, Vern9)");
 
   template <bool Inplace, class F, class P, class State, class K, class T, class Cache>
-  static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp, State& unew, Cache& c) {
+  static StepResult stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp, State& unew, Cache& c) {
     using R = real_t<scalar_t<State>>;
     using std::abs;
     using std::sqrt;
     int nf_switch = 0;
-    if (c.tried && double(t) != c.t_tried) {  // the last attempt was accepted: count its verdict
+    if (c.accepted) {  // the last attempt was accepted: count its verdict
+      c.accepted = false;
       c.count = c.signal ? c.count + 1 : 0;
       if (c.count >= (c.mode == 0 ? 10 : 3)) {
         c.mode = 1 - c.mode;
@@ -278,12 +274,10 @@ struct AutoSwitchStep<Policy, std::tuple<NSA...>, std::tuple<STA...>> {
         }
       }
     }
-    c.tried = true;
-    c.t_tried = double(t);
     c.last = c.mode;
     const std::size_t n = state_size(u);
     if (c.mode == 0) {
-      return visit_index<NSs>(c.ins, [&]<class A>(std::type_identity<A>) {
+      return visit_index<NSs>(c.ins, [&]<class A>(std::type_identity<A>) -> StepResult {
         using NS = step_of<A>;
         using Tab = typename A::tableau;
         constexpr int unit = last_unit_stage<Tab>();
@@ -309,12 +303,12 @@ struct AutoSwitchStep<Policy, std::tuple<NSA...>, std::tuple<STA...>> {
       });
     }
     c.template prepare_stiff<Inplace>(f, p, u, t);
-    return nf_switch + c.with_stiff([&](auto& sc, auto I) {
+    return c.with_stiff([&](auto& sc, auto I) -> StepResult {
       using ST = step_of<std::tuple_element_t<I, STs>>;
-      int nf = ST::template stages<Inplace>(f, p, u, t, h, k, tmp, unew, sc);
-      nf += ST::template new_point<Inplace>(f, p, unew, t + h, k);
-      c.mirror();
+      const StepResult r = ST::template stages<Inplace>(f, p, u, t, h, k, tmp, unew, sc);
       c.signal = false;
+      if (r.status != StepStatus::Ok) return {nf_switch + r.nf, r.status};  // no new point to measure
+      const int nf = nf_switch + r.nf + ST::template new_point<Inplace>(f, p, unew, t + h, k);
       if constexpr (requires { sc.krylov; }) {
         if (sc.krylov) return nf;  // J is never formed: no estimate of its norm, so the method stays stiff
       }

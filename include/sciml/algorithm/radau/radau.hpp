@@ -11,6 +11,8 @@
 #include <cstddef>
 #include <stdexcept>
 #include "../../config.hpp"
+#include "../implicit_method.hpp"
+#include "../step_result.hpp"
 #include "../../controller/step_controller.hpp"
 #include "../../core/state.hpp"
 #include "../../core/tolerance.hpp"
@@ -28,9 +30,12 @@ struct RadauCache : NewtonCache<State> {
   using R = real_t<scalar_t<State>>;
   ComplexIterationMatrix<State> clu;
   State w[3], fz[3], dw[3], zacc[3], y, err, cont;
-  double t_attempt = NAN;  // start of the last attempted step
+  enum class Verdict : unsigned char { None, Accepted, Rejected };
+  Verdict last = Verdict::None;  // of the last attempted step, told by the loop (on_accept / on_reject)
   R h_attempt = 0, h_acc = 0;
-  bool attempted = false, have_acc = false;
+  bool have_acc = false;
+  void on_accept() { last = Verdict::Accepted; }
+  void on_reject() { last = Verdict::Rejected; }
   void init(const State& u) {
     // the complex iteration matrix M - (a + ib) J is factored (dense or sparse LU); there is no matrix-free form
     if constexpr (requires(RadauCache& c) { c.krylov; })
@@ -42,11 +47,13 @@ struct RadauCache : NewtonCache<State> {
     clu.init(u);
     for (int i = 0; i < 3; ++i) w[i] = fz[i] = dw[i] = zacc[i] = u;
     y = err = cont = u;
-    attempted = have_acc = false;
+    last = Verdict::None;
+    have_acc = false;
   }
   void restart() {
     NewtonCache<State>::restart();
-    attempted = have_acc = false;
+    last = Verdict::None;
+    have_acc = false;
   }
 };
 
@@ -68,24 +75,23 @@ struct RadauStep {
   }
 
   template <bool Inplace, class F, class P, class State, class K, class T, class Cache>
-  SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State&, State& unew,
+  SCIML_FLATTEN static StepResult stages(const F& f, const P& p, const State& u, T t, T h, K& k, State&, State& unew,
                                   Cache& c) {
     using R = real_t<scalar_t<State>>;
     using C = std::complex<R>;
     const std::size_t N = state_size(u);
     const R hr = R(h), fac1 = R(Tab::gamma) / hr, alphn = R(Tab::alpha) / hr, betan = R(Tab::beta) / hr;
     const C s2 = C(hr) / C(R(Tab::alpha), R(Tab::beta));  // ((alpha + i beta)/h)^-1
-    const bool rejected = c.attempted && double(t) == c.t_attempt;
-    if (c.attempted && !rejected) {  // the last attempt was accepted: its polynomial predicts this step's stages
+    using Verdict = typename Cache::Verdict;
+    const bool rejected = c.last == Verdict::Rejected;
+    if (c.last == Verdict::Accepted) {  // the last attempt was accepted: its polynomial predicts this step's stages
       for (int i = 0; i < 3; ++i) c.zacc[i] = k[1 + i];
       c.h_acc = c.h_attempt;
       c.have_acc = true;
     }
-    c.attempted = true;
-    c.t_attempt = double(t);
+    c.last = Verdict::None;
     c.h_attempt = hr;
     int nf = 0;
-    c.newton_failed = false;
     for (int attempt = 0; attempt < 2; ++attempt) {
       auto factor = [&] { return c.factor(hr / R(Tab::gamma)) && c.clu.factor(c, s2); };
       if (!c.template prepare<Inplace>(f, p, u, t, hr, attempt > 0, factor)) break;
@@ -173,9 +179,7 @@ struct RadauStep {
       c.need_jac = mon.theta_max > R(0.1);  // slow contraction: a fresh J next step
       return nf;
     }
-    c.newton_failed = true;
-    for (std::size_t m = 0; m < N; ++m) unew[m] = real_t<scalar_t<State>>(NAN);
-    return nf;
+    return {nf, StepStatus::NewtonFailed};  // the loop halves h
   }
 
   // (o0, o1, o2) = M (a, b, c) for the 3 x 3 matrix M (T or T^-1), componentwise
@@ -223,12 +227,7 @@ struct RadauStep {
 }  // namespace detail
 
 template <class Tab>
-struct Radau {
-  using tableau = Tab;
-  using step_type = detail::RadauStep<Tab>;
-  static constexpr int order = Tab::order;
-  static constexpr bool is_adaptive = true;
-  static constexpr const char* name() { return Tab::name; }
+struct Radau : detail::ImplicitMethod<Tab, detail::RadauStep<Tab>> {
   static StepController default_controller() {  // Hairer's RADAU5: dt_new / dt at most 8
     auto c = implicit_default_controller;
     c.qmax = 8.0;

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstddef>
 #include "../../config.hpp"
+#include "../implicit_method.hpp"
+#include "../step_result.hpp"
 #include "../../controller/step_controller.hpp"
 #include "../../core/state.hpp"
 #include "../../problem/ode_problem.hpp"
@@ -36,7 +38,7 @@ struct RosenbrockStep {
   static constexpr int tri(int i) { return i * (i - 1) / 2; }
 
   template <bool Inplace, class F, class P, class State, class K, class T, class Cache>
-  SCIML_HD SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp,
+  SCIML_HD SCIML_FLATTEN static StepResult stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp,
                                            State& unew, Cache& c) {
     using R = real_t<scalar_t<State>>;
     // local copies of the tableau: a device may not index a class's static arrays
@@ -47,11 +49,7 @@ struct RosenbrockStep {
     constexpr auto mm = Tab::m;
     const std::size_t N = state_size(u);
     const R gh = R(Tab::gamma) * R(h), inv_h = R(1) / R(h), dh = R(h);
-    if (!c.template factorize<Inplace>(f, p, u, t, gh)) {  // a NaN solution: the integrator shrinks h
-      SCIML_UNROLL
-      for (std::size_t m = 0; m < N; ++m) unew[m] = R(NAN);
-      return 0;
-    }
+    if (!c.template factorize<Inplace>(f, p, u, t, gh)) return {0, StepStatus::Singular};  // the loop shrinks h
     // (I/(gamma h) - J)^-1 = gamma h (I - gamma h J)^-1
     int nf = 0;
     SCIML_UNROLL
@@ -159,15 +157,7 @@ struct RosenbrockStep {
 }  // namespace detail
 
 template <class Tab>
-struct Rosenbrock {
-  using tableau = Tab;
-  using step_type = detail::RosenbrockStep<Tab>;
-  static constexpr int order = Tab::order;
-  static constexpr bool is_adaptive = true;
-  static constexpr const char* name() { return Tab::name; }
-  // the I controller, as OrdinaryDiffEq uses for Rosenbrock methods
-  static StepController default_controller() { return implicit_default_controller; }
-};
+struct Rosenbrock : detail::ImplicitMethod<Tab, detail::RosenbrockStep<Tab>> {};
 
 using Rodas4 = Rosenbrock<tableau::Rodas4Tableau>;
 using Rodas5P = Rosenbrock<tableau::Rodas5PTableau>;

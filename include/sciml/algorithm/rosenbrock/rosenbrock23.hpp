@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstddef>
 #include "../../config.hpp"
+#include "../step_result.hpp"
 #include "../../controller/step_controller.hpp"
 #include "../../core/state.hpp"
 #include "../erk/explicit_rk.hpp"
@@ -28,15 +29,12 @@ struct Rosenbrock23Step {
   static constexpr double e32 = 7.4142135623730950488016887242097;  // 6 + sqrt 2
 
   template <bool Inplace, class F, class P, class State, class K, class T, class Cache>
-  SCIML_HD SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp,
+  SCIML_HD SCIML_FLATTEN static StepResult stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp,
                                   State& unew, Cache& c) {
     using R = real_t<scalar_t<State>>;
     const std::size_t N = state_size(u);
     const R hd = R(h) * R(d);
-    if (!c.template factorize<Inplace>(f, p, u, t, hd)) {  // a NaN solution: the integrator shrinks h
-      for (std::size_t i = 0; i < N; ++i) unew[i] = R(NAN);
-      return 0;
-    }
+    if (!c.template factorize<Inplace>(f, p, u, t, hd)) return {0, StepStatus::Singular};  // the loop shrinks h
     State& rhs = c.rhs;
     for (std::size_t i = 0; i < N; ++i) rhs[i] = k[0][i] + hd * c.dT[i];
     c.solve(rhs, k[1]);

@@ -16,6 +16,8 @@
 #include <cmath>
 #include <cstddef>
 #include "../../config.hpp"
+#include "../implicit_method.hpp"
+#include "../step_result.hpp"
 #include "../../controller/step_controller.hpp"
 #include "../../core/state.hpp"
 #include "../../linalg/iteration_matrix.hpp"
@@ -63,7 +65,7 @@ struct SDIRKStep {
   static constexpr int first_implicit = Tab::explicit_first ? 1 : 0;
 
   template <bool Inplace, class F, class P, class State, class K, class T, class Cache>
-  SCIML_HD SCIML_FLATTEN static int stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp,
+  SCIML_HD SCIML_FLATTEN static StepResult stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp,
                                            State& unew, Cache& c) {
     using R = real_t<scalar_t<State>>;
     // local copies of the tableau: a device may not index a class's static arrays
@@ -74,7 +76,6 @@ struct SDIRKStep {
     const std::size_t N = state_size(u);
     const R hr = R(h), gh = R(Tab::gamma) * hr;
     int nf = 0;
-    c.newton_failed = false;
     for (int attempt = 0; attempt < 2; ++attempt) {
       // a failure with an old J retries once with J at (t, u)
       if (!c.template prepare<Inplace>(f, p, u, t, gh, attempt > 0, [&] { return c.factor(gh); })) break;
@@ -116,9 +117,7 @@ struct SDIRKStep {
       c.need_jac = theta_max > R(0.2);  // slow contraction: a fresh J next step
       return nf;
     }
-    c.newton_failed = true;
-    for (std::size_t m = 0; m < N; ++m) unew[m] = R(NAN);
-    return nf;
+    return {nf, StepStatus::NewtonFailed};  // the loop halves h
   }
 
   // The interpolant's weights at theta: u(t + theta h) = u + h sum_i w_i F_i, and its derivative
@@ -248,14 +247,7 @@ struct SDIRKStep {
 }  // namespace detail
 
 template <class Tab>
-struct SDIRK {
-  using tableau = Tab;
-  using step_type = detail::SDIRKStep<Tab>;
-  static constexpr int order = Tab::order;
-  static constexpr bool is_adaptive = true;
-  static constexpr const char* name() { return Tab::name; }
-  static StepController default_controller() { return implicit_default_controller; }
-};
+struct SDIRK : detail::ImplicitMethod<Tab, detail::SDIRKStep<Tab>> {};
 
 using ImplicitEuler = SDIRK<tableau::ImplicitEulerTableau>;
 using TRBDF2 = SDIRK<tableau::TRBDF2Tableau>;

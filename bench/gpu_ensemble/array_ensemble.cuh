@@ -3,14 +3,14 @@
 // (the synchronisation array-at-a-time solvers pay). Compile with nvcc.
 #pragma once
 #if !defined(__CUDACC__)
-#error "array_ensemble.cuh needs nvcc; on the CPU use run_array_on_host (sciml/gpu/array_ensemble.hpp)"
+#error "array_ensemble.cuh needs nvcc; on the CPU use run_array_on_host (bench/gpu_ensemble/array_ensemble.hpp)"
 #endif
 #include <cuda_runtime.h>
 #include <chrono>
 #include <utility>
 #include <vector>
 #include "array_ensemble.hpp"
-#include "ensemble_gpu_kernel.cuh"
+#include <sciml/gpu/ensemble_gpu_kernel.cuh>
 
 namespace sciml {
 

@@ -2,7 +2,8 @@
 // with vmap over a shared step and PyTorch/torchdiffeq batch solves): all trajectories advance together as one big
 // system with one step size; every stage is one pass over all trajectories (one kernel launch on a device), and the
 // error norm is taken over the whole system (a reduction and a device-to-host copy per step), so the slowest
-// trajectory sets everyone's step. Kept to measure that difference against EnsembleGPUKernel in our own benchmark.
+// trajectory sets everyone's step. Not part of the library: kept here, beside the benchmark, to measure that
+// difference against EnsembleGPUKernel (bench_gpu_ensemble.cu; tests/gpu check that it solves correctly).
 // Explicit Runge-Kutta methods; each pass calls the ERK step's own pieces (combine, eval_rhs, error_squared), and
 // the host loop decides steps with the CPU integrator's controller, so on the host (ArrayOnHost) it takes the same
 // steps as `solve` on the concatenated system.
@@ -15,14 +16,41 @@
 #include <string>
 #include <utility>
 #include <vector>
-#include "../algorithm/erk/explicit_rk.hpp"
-#include "../controller/initial_dt.hpp"
-#include "../controller/step_judge.hpp"
-#include "kernel_body.hpp"
+#include <sciml/algorithm/erk/explicit_rk.hpp>
+#include <sciml/controller/initial_dt.hpp>
+#include <sciml/controller/step_controller.hpp>
+#include <sciml/controller/step_limits.hpp>
+#include <sciml/gpu/kernel_body.hpp>
 
 namespace sciml {
 
 namespace detail {
+
+// The accept/reject rule of the step loop (integrator/step_loop.hpp) for one error norm over the whole array: a NaN
+// estimate shrinks the step 4x, 30 in a row is Unstable.
+template <class R>
+struct StepJudge {
+  enum Verdict { Accept, Reject, Unstable };
+  ControllerState<R> ctrl;
+  int nan_rejects = 0;
+  // EEst: the squared scaled error norm; factor: dt_new / h.
+  SCIML_HD Verdict judge(R EEst, R& factor) {
+    if (EEst <= R(1)) {
+      nan_rejects = 0;
+      factor = ctrl.propose(EEst);
+      ctrl.accept(EEst);
+      return Accept;
+    }
+    if (EEst != EEst) {
+      factor = R(0.25);
+      return ++nan_rejects > 30 ? Unstable : Reject;
+    }
+    nan_rejects = 0;
+    ctrl.propose(EEst);
+    factor = ctrl.reject_factor(EEst);
+    return Reject;
+  }
+};
 
 // Stage I (1 <= I <= S-1) of trajectory m: Y = u + h sum_{j<I} a_Ij k_j; k_I = f(Y) (I = S-1: Y is u_new, also
 // stored). k holds the stages stage-major: k[j * N + m].
