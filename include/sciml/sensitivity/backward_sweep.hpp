@@ -119,12 +119,12 @@ void continuous_adjoint(GradientResult& res, const Prob& prob, const Alg& alg, c
   res.loss = l;
   SolveOptions ao = opts;
   ao.saveat = SaveAt{};
-  ao.tstops.assign(knots.begin() + 1, knots.end() - 1);
+  if (knots.size() > 1) ao.tstops.assign(knots.begin() + 1, knots.end() - 1);  // one knot: t0 alone, no solve
   ao.save_everystep = false;
   ao.save_start = false;
   ao.save_end = false;
   ao.dense = false;
-  ao.dt = 0;
+  ao.dt = opts.adaptive ? 0.0 : opts.dt;  // fixed steps: the forward solve's step size, backwards
   if (!ao.abstol.per_component.empty())  // the adjoint state is not u: one abstol, the smallest given
     ao.abstol = Tolerance(*std::min_element(ao.abstol.per_component.begin(), ao.abstol.per_component.end()));
   std::vector<double> lam(K > 1 ? gus[std::size_t(save_at[K - 1])] : std::vector<double>(n, 0.0));
