@@ -29,8 +29,8 @@ class _AutoSwitch(Algorithm):
 
     def __init__(self, stiff=None):
         if stiff is None:
-            stiff = method_by_name(next(d["stiff"] for d in METHOD_INFO.values()
-                                        if d["nonstiff"] == self.nonstiff and d["default_pairing"]))
+            stiff = _instance(next(d["stiff"] for d in METHOD_INFO.values()
+                                   if d["nonstiff"] == self.nonstiff and d["default_pairing"]))
         if not isinstance(stiff, Algorithm):
             raise TypeError(f"{type(self).__name__}: the stiff method must be a sciml method, e.g. sciml.Rodas5P()")
         self.name = f"Auto{self.nonstiff}({stiff.name})"
@@ -72,11 +72,16 @@ def method_by_name(name):
     return a
 
 
+def _instance(name):
+    """sciml.<name>() for a method name."""
+    return METHOD_CLASSES[name]() if name in METHOD_CLASSES else method_by_name(name)
+
+
 def resolve_alg(prob, alg):
     """The method object for alg (a method, its class, a name, or None: the default for prob, which C++ chooses
     from the problem's structure: a mass matrix or not)."""
     if alg is None:
-        alg = method_by_name(_core.default_method(prob.mass_matrix is not None))
+        alg = _instance(_core.default_method(prob.mass_matrix is not None))
     elif isinstance(alg, str):
         alg = method_by_name(alg)
     elif isinstance(alg, type) and issubclass(alg, Algorithm):
