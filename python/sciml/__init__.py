@@ -13,19 +13,19 @@ sciml.sindy (libraries, STLSQ/SR3, fit, threshold_sweep, derivatives) to turn a 
 Ensembles (docs/python.md, "Ensembles from Python"): sciml.EnsembleProblem and sciml.solve(ensemble, alg, backend,
 trajectories=N, params=..., u0s=...) on sciml.EnsembleSerial(), sciml.EnsembleThreads() or
 sciml.EnsembleGPUKernel() (a CUDA kernel generated from the traced model; on_host=True runs it on the CPU)."""
-__version__ = "0.1.0"
+from ._version import __version__  # noqa: F401
 
 from . import _core  # noqa: E402
 from ._trace import ModelError, TraceError, TracingWarning, ifelse  # noqa: E402
-from ._problem import (  # noqa: E402
-    BS3, DP5, DP8, FBDF, RK4, TRBDF2, Algorithm, AutoTsit5, AutoVern7, AutoVern9, CallbackSet, ContinuousCallback,
-    DefaultODEAlgorithm, DiscreteCallback, Euler, ImplicitEuler, KenCarp4, Kvaerno5, Midpoint, ODEProblem,
-    ODESolution, RadauIIA5, Rodas4, Rodas5P, Rosenbrock23, Tsit5, Vern6, Vern7, Vern8, Vern9, jit, method_by_name,
-    solve)
+from ._algorithms import METHOD_CLASSES, Algorithm, method_by_name  # noqa: E402
+from ._problems import ODEProblem  # noqa: E402
+from ._callbacks import CallbackSet, ContinuousCallback, DiscreteCallback  # noqa: E402
+from ._solutions import EnsembleSolution, EnsembleSummary, ODESolution, TrajectorySolution  # noqa: E402
+from ._ensembles import (  # noqa: E402
+    EnsembleGPUKernel, EnsembleProblem, EnsembleSerial, EnsembleThreads, build_gpu_kernel, gpu_available,
+    gpu_kernel_source)
+from ._solve import jit, solve  # noqa: E402
 from ._solve_ivp import OdeResult, solve_ivp  # noqa: E402
-from ._ensemble import (  # noqa: E402
-    EnsembleGPUKernel, EnsembleProblem, EnsembleSerial, EnsembleSolution, EnsembleSummary, EnsembleThreads,
-    TrajectorySolution, build_gpu_kernel, gpu_available, gpu_kernel_source)
 from ._gradient import (  # noqa: E402
     BacksolveAdjoint, DiscreteAdjoint, GradientResult, InterpolatingAdjoint, QuadratureAdjoint, gradient)
 from ._jit import NativeCodeWarning, cache_dir  # noqa: E402
@@ -34,14 +34,14 @@ from ._train import (  # noqa: E402
 from . import nn, sindy  # noqa: E402
 
 Integrator = _core.Integrator
+globals().update(METHOD_CLASSES)  # sciml.Tsit5, sciml.Rodas5P, ..., sciml.AutoTsit5: the C++ list of methods
+del METHOD_CLASSES
 
 __all__ = [
     "ODEProblem", "solve", "solve_ivp", "OdeResult", "ODESolution", "jit", "ifelse", "cache_dir",
     "ContinuousCallback", "DiscreteCallback", "CallbackSet", "Integrator", "TraceError", "TracingWarning",
     "ModelError", "NativeCodeWarning",
-    "Algorithm", "method_by_name", "Euler", "Midpoint", "RK4", "BS3", "DP5", "Tsit5", "Vern6", "Vern7", "Vern8",
-    "Vern9", "DP8", "Rosenbrock23", "Rodas4", "Rodas5P", "ImplicitEuler", "TRBDF2", "KenCarp4", "Kvaerno5",
-    "RadauIIA5", "FBDF", "DefaultODEAlgorithm", "AutoTsit5", "AutoVern7", "AutoVern9",
+    "Algorithm", "method_by_name", *_algorithms.METHOD_CLASSES,
     "gradient", "GradientResult", "InterpolatingAdjoint", "QuadratureAdjoint", "BacksolveAdjoint", "DiscreteAdjoint",
     "nn", "sindy", "train", "TrainResult", "TrainingWarning", "Adam", "AdamW", "LBFGS", "ConstantLR",
     "ExponentialDecay", "StepDecay", "CosineAnnealing",

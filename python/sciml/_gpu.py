@@ -20,22 +20,12 @@ import time
 
 import numpy as np
 
-from . import __version__ as _version
-from . import _jit
+from ._version import __version__ as _version
+from . import _core, _jit
 
-# method name -> (C++ type, header); the methods solve_trajectory runs (explicit RK, Rosenbrock and SDIRK,
-# docs/gpu.md)
-KERNEL_METHODS = {
-    "Euler": ("sciml::Euler", "erk"), "Midpoint": ("sciml::Midpoint", "erk"), "RK4": ("sciml::RK4", "erk"),
-    "BS3": ("sciml::BS3", "erk"), "DP5": ("sciml::DP5", "erk"), "Tsit5": ("sciml::Tsit5", "erk"),
-    "Vern6": ("sciml::Vern6", "erk"), "Vern7": ("sciml::Vern7", "erk"), "Vern8": ("sciml::Vern8", "erk"),
-    "Vern9": ("sciml::Vern9", "erk"), "DP8": ("sciml::DP8", "erk"), "Rodas4": ("sciml::Rodas4", "rosenbrock"),
-    "Rodas5P": ("sciml::Rodas5P", "rosenbrock"), "Rosenbrock23": ("sciml::Rosenbrock23", "rosenbrock23"),
-    "ImplicitEuler": ("sciml::ImplicitEuler", "sdirk"), "TRBDF2": ("sciml::TRBDF2", "sdirk"),
-    "KenCarp4": ("sciml::KenCarp4", "sdirk"), "Kvaerno5": ("sciml::Kvaerno5", "sdirk"),
-}
-_HEADERS = {"erk": "sciml/algorithm/erk/methods.hpp", "rosenbrock": "sciml/algorithm/rosenbrock/rosenbrock.hpp",
-            "rosenbrock23": "sciml/algorithm/rosenbrock/rosenbrock23.hpp", "sdirk": "sciml/algorithm/sdirk/sdirk.hpp"}
+# method name -> (C++ type, header): the methods solve_trajectory runs (explicit RK, Rosenbrock and SDIRK,
+# docs/gpu.md), from the C++ list of methods
+KERNEL_METHODS = {d["name"]: (d["kernel_type"], d["kernel_header"]) for d in _core.method_info() if d["kernel_type"]}
 HOST_FLAGS = ["-std=c++20", "-O2", "-fPIC", "-shared"]
 NVCC_FLAGS = ["-std=c++20", "-O3", "--expt-relaxed-constexpr", "-Xcompiler", "-fPIC", "-shared"]
 ABI = 1  # the entry points' signatures below; part of the cache key
@@ -201,11 +191,11 @@ def kernel_source(model, method, dtype):
         raise ValueError("EnsembleGPUKernel: f could not be traced, and the kernel is generated from the traced model")
     if method not in KERNEL_METHODS:
         raise ValueError(f"alg: EnsembleGPUKernel runs {', '.join(KERNEL_METHODS)}; got {method}")
-    alg, family = KERNEL_METHODS[method]
+    alg, header = KERNEL_METHODS[method]
     real = {np.dtype(np.float64): "double", np.dtype(np.float32): "float"}[np.dtype(dtype)]
     name = "SciMLGeneratedModel"
     subst = {"@METHOD@": method, "@REAL@": real, "@N@": str(model.n), "@NP@": str(model.np),
-             "@NPSLOTS@": str(max(model.np, 1)), "@HEADER@": _HEADERS[family], "@ALG@": alg, "@NAME@": name,
+             "@NPSLOTS@": str(max(model.np, 1)), "@HEADER@": header, "@ALG@": alg, "@NAME@": name,
              "@ABI@": str(ABI), "@FUNCTOR@": model.kernel_functor(name)}
     src = _TEMPLATE
     for k in ("@FUNCTOR@",) + tuple(k for k in subst if k != "@FUNCTOR@"):

@@ -3,7 +3,8 @@ adjoint methods of the C++ library (docs/sensitivity.md), for traced right-hand 
 import numpy as np
 
 from . import _core, _jit
-from ._problem import Algorithm, ODEProblem, Tsit5, method_by_name
+from ._algorithms import Algorithm, Tsit5, method_by_name
+from ._problems import ODEProblem
 
 
 class SensitivityAlgorithm:

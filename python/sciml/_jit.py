@@ -34,7 +34,7 @@ import threading
 import time
 import warnings
 
-from . import __version__ as _version  # noqa: F401 - set in __init__ before this import
+from ._version import __version__ as _version
 
 CFLAGS = ["-O2", "-fPIC", "-shared", "-fno-math-errno"]
 _F_SYMBOL, _JAC_SYMBOL, _PJAC_SYMBOL = "sciml_f", "sciml_jac", "sciml_pjac"

@@ -8,7 +8,10 @@ import warnings
 
 import numpy as np
 
-from ._problem import ContinuousCallback, ODEProblem, method_by_name, solve
+from ._algorithms import method_by_name
+from ._callbacks import ContinuousCallback
+from ._problems import ODEProblem
+from ._solve import solve
 
 METHODS = {"RK45": "DP5", "RK23": "BS3", "DOP853": "DP8", "Radau": "RadauIIA5", "BDF": "FBDF",
            "LSODA": "DefaultODEAlgorithm"}

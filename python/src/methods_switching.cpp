@@ -3,10 +3,11 @@
 
 namespace sciml::python {
 void register_switching(Registry& r) {
-  add_method<DefaultODEAlgorithm>(r, "DefaultODEAlgorithm");
-  add_method<AutoTsit5<Rosenbrock23>>(r, "AutoTsit5(Rosenbrock23)");
-  add_method<AutoTsit5<Rodas5P>>(r, "AutoTsit5(Rodas5P)");
-  add_method<AutoVern7<Rodas5P>>(r, "AutoVern7(Rodas5P)");
-  add_method<AutoSwitch<Vern9, Rodas5P>>(r, "AutoVern9(Rodas5P)");
+  add_method<DefaultODEAlgorithm>(
+      r, "DefaultODEAlgorithm", {"switching", "the default: stiffness switching, stiff method by size and tolerance"});
+  add_switching<Tsit5, Rosenbrock23>(r, true);  // AutoTsit5(): Rosenbrock23
+  add_switching<Tsit5, Rodas5P>(r, false);
+  add_switching<Vern7, Rodas5P>(r, true);
+  add_switching<Vern9, Rodas5P>(r, true);
 }
 }  // namespace sciml::python

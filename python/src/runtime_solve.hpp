@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 #include <Eigen/Dense>
@@ -17,6 +18,7 @@
 #include <sciml/ensemble/ensemble_solution.hpp>
 #include <sciml/ensemble/ensemble_threads.hpp>
 #include <sciml/ensemble/solve_ensemble.hpp>
+#include <sciml/integrator/validate_options.hpp>
 #include <sciml/ode.hpp>
 #include "runtime_model.hpp"
 
@@ -231,11 +233,40 @@ using EnsembleFn = std::function<RuntimeEnsembleSolution(
     std::vector<std::vector<double>> params, long long trajectories, const SolveOptions&, const RuntimeCallbacks&,
     const RuntimeEnsembleBackend&)>;
 
+// Checks options for a method on a state of n components (tspan: the saveat times must lie in [t0, t1] and a
+// fixed-step solve of nonzero length needs dt): sciml::detail::validate_options, as the integrator runs it.
+using ValidateFn = std::function<void(const SolveOptions&, std::size_t n, bool has_tspan, double t0, double t1)>;
+
+// What the package knows of a method: the one list of the methods, their properties and their defaults, read by
+// the Python package (sciml._core.method_info) instead of lists of its own.
+struct MethodInfo {
+  std::string name;           // the registry's key: sciml.<name>() / method_by_name("<name>")
+  std::string kind;           // "nonstiff", "stiff" or "switching"
+  std::string summary;        // one line for the docs (the Python class's docstring)
+  int order = 0;
+  bool adaptive = true;       // has an error estimate (otherwise a fixed step: dt)
+  bool mass_matrix = false;   // solves M u' = f(u, p, t)
+  std::string nonstiff, stiff;   // a switching pair's two methods
+  bool default_pairing = false;  // the pair sciml.Auto<nonstiff>() takes when no stiff method is named
+  std::string kernel_type, kernel_header;  // EnsembleGPUKernel runs it: its C++ type and header (else empty)
+  std::size_t index = 0;      // registration order (the order of the docs and of the package's names)
+};
+
 struct Method {
   SolveFn solve;
   EnsembleFn ensemble;
+  ValidateFn validate;
+  MethodInfo info;
 };
 using Registry = std::map<std::string, Method>;
+
+// The methods that solve M u' = f(u, p, t), in registration order ("Rosenbrock23, Rodas4, ... or FBDF").
+inline std::string mass_matrix_methods();
+
+inline std::invalid_argument no_mass_matrix(const char* alg) {
+  return std::invalid_argument(std::string("mass_matrix: ") + alg + " cannot solve M u' = f(u, p, t); use " +
+                               mass_matrix_methods());
+}
 
 template <class Alg>
 std::unique_ptr<RuntimeSolution> solve_runtime(const RuntimeProblem& prob, const MassMatrix* mass,
@@ -250,9 +281,7 @@ std::unique_ptr<RuntimeSolution> solve_runtime(const RuntimeProblem& prob, const
       auto dae = ODEProblem(with_mass_matrix(prob.f, *mass), prob.u0, prob.tspan, prob.p);
       return wrap(solve(dae, Alg{}, opts, detail::RuntimeCallbackSet(&cbs)));
     } else {
-      throw std::invalid_argument(std::string("mass_matrix: ") + Alg::name() +
-                                  " cannot solve M u' = f(u, p, t); use Rodas5P, Rodas4, Rosenbrock23, RadauIIA5 "
-                                  "or FBDF");
+      throw no_mass_matrix(Alg::name());
     }
   }
   return wrap(solve(prob, Alg{}, opts, detail::RuntimeCallbackSet(&cbs)));
@@ -282,17 +311,55 @@ RuntimeEnsembleSolution solve_ensemble_runtime(const RuntimeProblem& prob, const
     if constexpr (requires { Alg::step_type::supports_mass_matrix; }) {
       return run(ODEProblem(with_mass_matrix(prob.f, *mass), prob.u0, prob.tspan, prob.p));
     } else {
-      throw std::invalid_argument(std::string("mass_matrix: ") + Alg::name() +
-                                  " cannot solve M u' = f(u, p, t); use Rodas5P, Rodas4, Rosenbrock23, RadauIIA5 "
-                                  "or FBDF");
+      throw no_mass_matrix(Alg::name());
     }
   }
   return run(prob);
 }
 
 template <class Alg>
-void add_method(Registry& r, const std::string& name) {
-  r[name] = Method{&solve_runtime<Alg>, &solve_ensemble_runtime<Alg>};
+void validate_runtime(const SolveOptions& o, std::size_t n, bool has_tspan, double t0, double t1) {
+  sciml::detail::validate_options<Alg, double>(o, n, has_tspan, t0, t1);
+}
+
+template <class Alg>
+constexpr bool solves_mass_matrix = requires { Alg::step_type::supports_mass_matrix; };
+
+// What a registration says of a method beyond its type: its kind, a one-line summary, and for the methods
+// EnsembleGPUKernel runs, the header that defines the type (the kernel names it sciml::<name>).
+struct MethodDoc {
+  const char* kind;  // "nonstiff", "stiff" or "switching"
+  const char* summary = nullptr;  // nullptr: the one in the MethodInfo given
+  const char* kernel_header = nullptr;
+};
+
+template <class Alg>
+void add_method(Registry& r, const std::string& name, const MethodDoc& doc, MethodInfo info = {}) {
+  info.name = name;
+  info.kind = doc.kind;
+  if (doc.summary) info.summary = doc.summary;
+  info.order = Alg::order;
+  info.adaptive = Alg::is_adaptive;
+  info.mass_matrix = solves_mass_matrix<Alg>;
+  if (doc.kernel_header) {
+    info.kernel_type = "sciml::" + name;
+    info.kernel_header = doc.kernel_header;
+  }
+  info.index = r.size();
+  r[name] = Method{&solve_runtime<Alg>, &solve_ensemble_runtime<Alg>, &validate_runtime<Alg>, std::move(info)};
+}
+
+// AutoSwitch<NonStiff, Stiff> as "Auto<NonStiff>(<Stiff>)"; default_pairing: the pair sciml.Auto<NonStiff>()
+// takes when no stiff method is named.
+template <class NonStiff, class Stiff>
+void add_switching(Registry& r, bool default_pairing) {
+  MethodInfo info;
+  info.nonstiff = NonStiff::name();
+  info.stiff = Stiff::name();
+  info.default_pairing = default_pairing;
+  info.summary = info.nonstiff + " switching to " + info.stiff + " when the problem turns stiff";
+  const std::string name = "Auto" + info.nonstiff + "(" + info.stiff + ")";
+  add_method<AutoSwitch<NonStiff, Stiff>>(r, name, {"switching"}, std::move(info));
 }
 
 // Filled by the methods_*.cpp translation units (split to keep each compile small).
@@ -311,6 +378,24 @@ inline const Registry& registry() {
     return x;
   }();
   return r;
+}
+
+// The registry's methods in registration order.
+inline std::vector<const Method*> methods_in_order() {
+  std::vector<const Method*> out;
+  for (const auto& [name, m] : registry()) out.push_back(&m);
+  std::sort(out.begin(), out.end(), [](const Method* a, const Method* b) { return a->info.index < b->info.index; });
+  return out;
+}
+
+inline std::string mass_matrix_methods() {
+  std::vector<std::string> names;
+  for (const Method* m : methods_in_order())
+    if (m->info.mass_matrix) names.push_back(m->info.name);
+  std::string s;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    s += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  return s;
 }
 
 }  // namespace sciml::python
