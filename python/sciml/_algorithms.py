@@ -3,6 +3,8 @@
 The list of methods, their properties and the default algorithm are the C++ extension's
 (sciml._core.method_info(), sciml._core.default_method(); python/src/methods_*.cpp,
 include/sciml/integrator/default_algorithm.hpp): this module only turns them into classes."""
+import numpy as np
+
 from . import _core
 
 
@@ -79,9 +81,9 @@ def _instance(name):
 
 def resolve_alg(prob, alg):
     """The method object for alg (a method, its class, a name, or None: the default for prob, which C++ chooses
-    from the problem's structure: a mass matrix or not)."""
+    from the problem's structure: a mass matrix or not, and its size)."""
     if alg is None:
-        alg = _instance(_core.default_method(prob.mass_matrix is not None))
+        alg = _instance(_core.default_method(prob.mass_matrix is not None, int(np.size(prob.u0))))
     elif isinstance(alg, str):
         alg = method_by_name(alg)
     elif isinstance(alg, type) and issubclass(alg, Algorithm):

@@ -37,11 +37,12 @@ void bind_methods(py::module_& m) {
      "default_pairing (the pair sciml.Auto<nonstiff>() takes), kernel_type and kernel_header (EnsembleGPUKernel "
      "runs it; else empty)");
 
-  m.def("default_method", [](bool mass_matrix) {
-    // a Python problem's state is dynamic (std::vector), and no Jacobian pattern is given by the user: a sparse
+  m.def("default_method", [](bool mass_matrix, std::size_t n) {
+    // a Python problem's size is known at run time, and no Jacobian pattern is given by the user: a sparse
     // pattern the tracer detects is DefaultODEAlgorithm's own business (sparse LU for its stiff method)
-    return std::string(default_algorithm_name(mass_matrix, /*fixed_size_state=*/false, /*sparse_jacobian=*/false));
-  }, py::arg("mass_matrix"), "the method solve uses when none is named (sciml::default_algorithm_name)");
+    return std::string(default_algorithm_name(mass_matrix, n, /*sparse_jacobian=*/false));
+  }, py::arg("mass_matrix"), py::arg("n"),
+        "the method solve uses when none is named for a problem of n states (sciml::default_algorithm_name)");
 }
 
 }  // namespace sciml::python

@@ -49,11 +49,12 @@ def test_default_method_is_cpp_s():
     ode = sciml.ODEProblem(lambda u, p, t: [-u[0]], [1.0], (0.0, 1.0))
     dae = sciml.ODEProblem(lambda u, p, t: [-u[0], u[0] - u[1]], [1.0, 1.0], (0.0, 1.0),
                            mass_matrix=np.diag([1.0, 0.0]))
-    assert _core.default_method(False) == "DefaultODEAlgorithm"
-    assert _core.default_method(True) == "FBDF"  # default_algorithm_t: a mass matrix on a dynamic state
-    assert sciml.solve(ode).alg == _core.default_method(False)
+    assert _core.default_method(False, 1) == "DefaultODEAlgorithm"
+    assert _core.default_method(True, 2) == "Rodas5P"  # default_algorithm_name: a mass matrix, up to 50 states
+    assert _core.default_method(True, 51) == "FBDF"
+    assert sciml.solve(ode).alg == _core.default_method(False, 1)
     sol = sciml.solve(dae, reltol=1e-8, abstol=1e-10)
-    assert sol.alg == _core.default_method(True) and sol.success
+    assert sol.alg == _core.default_method(True, 2) and sol.success
     np.testing.assert_allclose(sol.u[-1], [np.exp(-1.0)] * 2, rtol=1e-5)
 
 

@@ -251,7 +251,8 @@ struct AutoSwitchStep<Policy, std::tuple<NSA...>, std::tuple<STA...>> {
                 "AutoSwitch: non-stiff tableaus need an internal stage at c = 1 (Tsit5, DP5, Vern7, Vern9)");
 
   template <bool Inplace, class F, class P, class State, class K, class T, class Cache>
-  static StepResult stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp, State& unew, Cache& c) {
+  static StepResult stages(const F& f, const P& p, const State& u, T t, T h, K& k, State& tmp, State& unew,
+                           Cache& c) {
     using R = real_t<scalar_t<State>>;
     using std::abs;
     using std::sqrt;
