@@ -122,8 +122,7 @@ struct AutoSwitchCache<State, Policy, std::tuple<NSA...>, std::tuple<STA...>> {
   double t_tried = NAN;  // its start
   // set by the integrator and passed on to the chosen stiff cache
   TolView<R> tol{};
-  bool sparse = false, krylov = false;
-  R krylov_rtol = 0;  // 0: the integrator's default
+  LinearSolverChoice linsolve;  // krylov_rtol 0: the integrator's default
   // the stiff method's counters, copied after each of its steps
   long njac = 0, nw = 0, nsolve = 0, nkrylov = 0, nnonliniter = 0, nnonlinconvfail = 0;
   bool newton_failed = false, singular = false;
@@ -155,8 +154,8 @@ struct AutoSwitchCache<State, Policy, std::tuple<NSA...>, std::tuple<STA...>> {
     ist = pick.stiff;
     stiff_ready = false;
     with_stiff([&](auto& c, auto) {
-      if constexpr (!requires { c.krylov; }) {
-        if (krylov)
+      if constexpr (!requires { c.linsolve; }) {
+        if (linsolve.kind == LinearSolverKind::Krylov)
           throw std::invalid_argument("linsolve: LinearSolver::GMRES needs an implicit method on a dynamic state "
                                       "(std::vector); this state has no use for it");
       }
@@ -172,19 +171,21 @@ struct AutoSwitchCache<State, Policy, std::tuple<NSA...>, std::tuple<STA...>> {
     stiff_ready = true;
     with_stiff([&](auto& c, auto) {
       if constexpr (requires { c.tol; }) c.tol = tol;
-      if constexpr (requires { c.krylov; c.sparse; }) {
-        c.sparse = sparse;
-        c.krylov = krylov;
+      if constexpr (requires { c.linsolve; }) {
+        c.linsolve = linsolve;
         if constexpr (sparse_krylov_scalar_v<scalar_t<State>>) {  // else (dual numbers) the dense LU
-          if (pick.detect && !sparse && !krylov) {
+          if (pick.detect && linsolve.kind == LinearSolverKind::DenseLU) {
+            bool sparse = false;
             if constexpr (!has_user_jacobian_v<F>) {
               const std::size_t n = state_size(u);
-              c.sparse = detect_sparsity<Inplace>(f, u, p, t).nnz() * 10 <= n * n;
+              sparse = detect_sparsity<Inplace>(f, u, p, t).nnz() * 10 <= n * n;
             }
-            c.krylov = !c.sparse && !pick.dense_ok;
+            c.linsolve.kind = sparse ? LinearSolverKind::SparseLU
+                                     : pick.dense_ok ? LinearSolverKind::DenseLU : LinearSolverKind::Krylov;
           }
         }
-        c.krylov_rtol = krylov_rtol > 0 ? krylov_rtol : std::clamp(R(1e-2) * tol.reltol, R(1e-10), R(1e-3));
+        if (!(linsolve.krylov_rtol > 0))
+          c.linsolve.krylov_rtol = double(std::clamp(R(1e-2) * tol.reltol, R(1e-10), R(1e-3)));
       }
       c.init(u);
     });
@@ -315,8 +316,8 @@ struct AutoSwitchStep<Policy, std::tuple<NSA...>, std::tuple<STA...>> {
       nf += ST::template new_point<Inplace>(f, p, unew, t + h, k);
       c.mirror();
       c.signal = false;
-      if constexpr (requires { sc.krylov; }) {
-        if (sc.krylov) return nf;  // J is never formed: no estimate of its norm, so the method stays stiff
+      if constexpr (requires { sc.forms_jacobian(); }) {
+        if (!sc.forms_jacobian()) return nf;  // GMRES: no J, so no estimate of its norm; the method stays stiff
       }
       const R rho = R(sc.jacobian_norm_inf());
       const double size = visit_index<NSs>(c.ins, []<class B>(std::type_identity<B>) { return B::tableau::stability_size; });
