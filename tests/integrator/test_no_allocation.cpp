@@ -1,9 +1,13 @@
 // The step loop allocates nothing: global operator new is counted while an integrator takes steps
-// (SVector and in-place std::vector states, with and without an event callback, every method family).
+// (SVector and in-place std::vector states, with and without an event callback, every method family, the
+// sparse LU and GMRES with and without a preconditioner).
 #include <gtest/gtest.h>
+#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <new>
+#include <span>
+#include <vector>
 #include <sciml/ode.hpp>
 #include "common/problems.hpp"
 
@@ -107,17 +111,25 @@ TEST(NoAllocation, FBDF) {  // history rescaling, order changes, Newton with reu
 }
 
 #ifdef SCIML_HAVE_EIGEN
-TEST(NoAllocation, SparseJacobian) {  // compressed AD, KLU refactorisations and solves
-  auto f = [](auto& du, const auto& u, const auto& p, auto t) {  // a forced reaction-diffusion ring, 200 states
-    using std::sin;
-    const std::size_t n = u.size();
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto left = i > 0 ? u[i - 1] : u[n - 1], right = i + 1 < n ? u[i + 1] : u[0];
-      du[i] = p[0] * (left - 2.0 * u[i] + right) - u[i] * u[i] * u[i] + u[i] + sin(t + 0.05 * double(i));
-    }
-  };
+namespace {
+auto forced_ring = [](auto& du, const auto& u, const auto& p, auto t) {  // reaction-diffusion on a ring
+  using std::sin;
+  const std::size_t n = u.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto left = i > 0 ? u[i - 1] : u[n - 1], right = i + 1 < n ? u[i + 1] : u[0];
+    du[i] = p[0] * (left - 2.0 * u[i] + right) - u[i] * u[i] * u[i] + u[i] + sin(t + 0.05 * double(i));
+  }
+};
+std::vector<double> forced_ring_u0() {  // 200 states
   std::vector<double> u0(200);
   for (std::size_t i = 0; i < u0.size(); ++i) u0[i] = std::sin(0.1 * double(i));
+  return u0;
+}
+}  // namespace
+
+TEST(NoAllocation, SparseJacobian) {  // compressed AD, KLU refactorisations and solves
+  const auto f = forced_ring;
+  const auto u0 = forced_ring_u0();
   auto prob = sciml::ODEProblem(sciml::with_sparse_jacobian(f), u0, {0.0, 1e4}, std::array<double, 1>{400.0});
   auto b = sciml::init(prob, sciml::FBDF<>{}, no_saving());
   EXPECT_EQ(allocations_during_steps(b, 500), 0);
@@ -132,6 +144,25 @@ TEST(NoAllocation, SparseJacobian) {  // compressed AD, KLU refactorisations and
   ASSERT_EQ(d.sol.stats.nswitch, 1);
   EXPECT_EQ(allocations_during_steps(d, 500), 0);
   EXPECT_EQ(d.sol.stats.nkrylov, 0);
+}
+TEST(NoAllocation, Krylov) {  // GMRES: the Jacobian-vector product closure, with and without a preconditioner
+  auto prob = sciml::ODEProblem(forced_ring, forced_ring_u0(), {0.0, 1e4}, std::array<double, 1>{400.0});
+  auto o = no_saving();
+  o.linsolve = sciml::LinearSolver::GMRES;
+  auto b = sciml::init(prob, sciml::FBDF<>{}, o);
+  EXPECT_EQ(allocations_during_steps(b, 300), 0);
+  auto r = sciml::init(prob, sciml::Rodas5P{}, o);
+  EXPECT_EQ(allocations_during_steps(r, 300), 0);
+  std::vector<double> diag(200);  // Jacobi: the diagonal of W = I - gh J, from the diffusion alone
+  o.preconditioner.setup = [&diag](double, std::span<const double>, double gh) {
+    for (double& d : diag) d = 1.0 + gh * 2.0 * 400.0;
+  };
+  o.preconditioner.solve = [&diag](std::span<const double> r, std::span<double> z) {
+    for (std::size_t i = 0; i < r.size(); ++i) z[i] = r[i] / diag[i];
+  };
+  auto pb = sciml::init(prob, sciml::FBDF<>{}, o);
+  EXPECT_EQ(allocations_during_steps(pb, 300), 0);
+  EXPECT_GT(pb.sol.stats.nkrylov, 0);
 }
 #endif
 

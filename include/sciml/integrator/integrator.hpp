@@ -538,15 +538,16 @@ class Integrator : detail::StepLoop<Alg, typename Prob::state_type, typename Pro
     ctrl = detail::ControllerState<R>::configure(o.controller, Alg::default_controller(),
                                                   R(std::min(Step::order, Step::embedded_order) + 1));
     if constexpr (requires { cache.tol; }) cache.tol = tolview();
-    if constexpr (has_sparse_jacobian_v<F> && requires { cache.sparse; }) cache.sparse = f_.enabled;
-    if (o.linsolve == LinearSolver::GMRES) {
-      if constexpr (requires { cache.krylov; }) {
-        cache.krylov = true;
-        cache.krylov_rtol = R(o.krylov_rtol > 0 ? o.krylov_rtol : std::clamp(1e-2 * o.reltol, 1e-10, 1e-3));
-      } else {
-        throw std::invalid_argument(std::string("linsolve: LinearSolver::GMRES needs an implicit method on a dynamic "
-                                                "state (std::vector); ") + Alg::name() + " on this state has no use for it");
-      }
+    if constexpr (requires { cache.linsolve; }) {  // dynamic states: the implicit method's linear solver
+      using Kind = detail::LinearSolverKind;
+      cache.linsolve = {};
+      if constexpr (has_sparse_jacobian_v<F>) cache.linsolve.kind = f_.enabled ? Kind::SparseLU : Kind::DenseLU;
+      if (o.linsolve == LinearSolver::GMRES)
+        cache.linsolve = {Kind::Krylov, o.krylov_rtol > 0 ? o.krylov_rtol : std::clamp(1e-2 * o.reltol, 1e-10, 1e-3),
+                           o.preconditioner};
+    } else if (o.linsolve == LinearSolver::GMRES) {
+      throw std::invalid_argument(std::string("linsolve: LinearSolver::GMRES needs an implicit method on a dynamic "
+                                              "state (std::vector); ") + Alg::name() + " on this state has no use for it");
     }
     cache.init(u);
     if constexpr (has_mass_matrix_v<F>) {  // M u' = f: consistent algebraic variables first

@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 #include "../controller/step_controller.hpp"
+#include "../linalg/preconditioner.hpp"
 
 namespace sciml {
 
@@ -35,7 +36,8 @@ struct SaveAt {
 
 // The linear solver of implicit methods on dynamic states. Auto: dense LU (Eigen), or sparse LU (KLU) when f
 // comes from with_sparse_jacobian. GMRES: matrix-free Krylov (Jacobian-vector products by forward-mode AD, or
-// finite differences with a user jac), unpreconditioned, for large systems whose LU would not fit.
+// finite differences with a user jac), for large systems whose LU would not fit; unpreconditioned unless
+// SolveOptions::preconditioner is given.
 enum class LinearSolver { Auto, GMRES };
 
 struct SolveOptions {
@@ -55,6 +57,7 @@ struct SolveOptions {
   StepController controller;      // Default: the method's own (PI for explicit RK)
   LinearSolver linsolve = LinearSolver::Auto;  // implicit methods on dynamic states
   double krylov_rtol = 0;         // GMRES: relative tolerance of each linear solve; 0: 1e-2 * reltol, in [1e-10, 1e-3]
+  Preconditioner preconditioner;  // GMRES only: setup(t, u, gamma_h) / solve(r, z), applied on the right; empty: none
   // Cancellation: when set, the solve checks this flag before every step attempt and stops with
   // ReturnCode::Interrupted (partial solution kept) once it reads true; an ensemble also skips the trajectories
   // not yet started. Another thread or a signal handler sets it (the Python package points it at its SIGINT

@@ -52,6 +52,11 @@ void validate_options(const SolveOptions& o, std::size_t n, bool has_tspan = fal
                                 ": no step size satisfies both");
   if (!(o.krylov_rtol >= 0 && o.krylov_rtol < 1))
     throw std::invalid_argument("krylov_rtol must be in [0, 1) (got " + num(o.krylov_rtol) + "); 0 picks it from reltol");
+  if (o.preconditioner && o.linsolve != LinearSolver::GMRES)
+    throw std::invalid_argument("preconditioner: only GMRES uses a preconditioner; set linsolve = LinearSolver::GMRES "
+                                "with it (the direct solvers, LinearSolver::Auto, factor W exactly)");
+  if (o.preconditioner && !o.preconditioner.solve)
+    throw std::invalid_argument("preconditioner: solve(r, z) is empty; give it (setup alone does nothing)");
   if (o.maxiters <= 0) throw std::invalid_argument("maxiters must be > 0 (got " + std::to_string(o.maxiters) + ")");
   const bool adaptive = o.adaptive && Alg::is_adaptive;
   if (!adaptive && o.dt == 0 && !(has_tspan && t0 == t1)) {

@@ -113,9 +113,7 @@ struct NewtonCache : IterationMatrix<State>, NewtonCounters {
   // J at (t, u) if needed (or, with `force`, if it is from an earlier point), then factor() if J or key changed.
   template <bool Inplace, class F, class P, class T, class Factor>
   SCIML_HD bool prepare(const F& f, const P& p, const State& u, T t, R key, bool force, Factor&& factor) {
-    if constexpr (requires { this->krylov; }) {
-      if (this->krylov) this->template bind<Inplace>(f, p);
-    }
+    if constexpr (requires { this->template bind<Inplace>(f, p); }) this->template bind<Inplace>(f, p);
     if (need_jac || (force && !jac_is_current(double(t)))) {
       this->template jacobian<Inplace, false>(f, p, u, t);
       t_jac = double(t);

@@ -121,8 +121,7 @@ struct AutoSwitchCache<State, Policy, std::tuple<NSA...>, std::tuple<STA...>> {
   bool accepted = false;  // the last attempted step was accepted (on_accept), and its verdict is not counted yet
   // set by the integrator and passed on to the chosen stiff cache
   TolView<R> tol{};
-  bool sparse = false, krylov = false;
-  R krylov_rtol = 0;  // 0: the integrator's default
+  LinearSolverChoice linsolve;  // krylov_rtol 0: the integrator's default
   // the stiff method's counters (Jacobians, factorisations, solves, Newton), and the switches
   void add_stats(Stats& s) const {
     with_stiff([&](const auto& c, auto) {
@@ -149,8 +148,8 @@ struct AutoSwitchCache<State, Policy, std::tuple<NSA...>, std::tuple<STA...>> {
     ist = pick.stiff;
     stiff_ready = false;
     with_stiff([&](auto& c, auto) {
-      if constexpr (!requires { c.krylov; }) {
-        if (krylov)
+      if constexpr (!requires { c.linsolve; }) {
+        if (linsolve.kind == LinearSolverKind::Krylov)
           throw std::invalid_argument("linsolve: LinearSolver::GMRES needs an implicit method on a dynamic state "
                                       "(std::vector); this state has no use for it");
       }
@@ -166,19 +165,21 @@ struct AutoSwitchCache<State, Policy, std::tuple<NSA...>, std::tuple<STA...>> {
     stiff_ready = true;
     with_stiff([&](auto& c, auto) {
       if constexpr (requires { c.tol; }) c.tol = tol;
-      if constexpr (requires { c.krylov; c.sparse; }) {
-        c.sparse = sparse;
-        c.krylov = krylov;
+      if constexpr (requires { c.linsolve; }) {
+        c.linsolve = linsolve;
         if constexpr (sparse_krylov_scalar_v<scalar_t<State>>) {  // else (dual numbers) the dense LU
-          if (pick.detect && !sparse && !krylov) {
+          if (pick.detect && linsolve.kind == LinearSolverKind::DenseLU) {
+            bool sparse = false;
             if constexpr (!has_user_jacobian_v<F>) {
               const std::size_t n = state_size(u);
-              c.sparse = detect_sparsity<Inplace>(f, u, p, t).nnz() * 10 <= n * n;
+              sparse = detect_sparsity<Inplace>(f, u, p, t).nnz() * 10 <= n * n;
             }
-            c.krylov = !c.sparse && !pick.dense_ok;
+            c.linsolve.kind = sparse ? LinearSolverKind::SparseLU
+                                     : pick.dense_ok ? LinearSolverKind::DenseLU : LinearSolverKind::Krylov;
           }
         }
-        c.krylov_rtol = krylov_rtol > 0 ? krylov_rtol : std::clamp(R(1e-2) * tol.reltol, R(1e-10), R(1e-3));
+        if (!(linsolve.krylov_rtol > 0))
+          c.linsolve.krylov_rtol = double(std::clamp(R(1e-2) * tol.reltol, R(1e-10), R(1e-3)));
       }
       c.init(u);
     });
@@ -310,8 +311,8 @@ struct AutoSwitchStep<Policy, std::tuple<NSA...>, std::tuple<STA...>> {
       c.signal = false;
       if (r.status != StepStatus::Ok) return {nf_switch + r.nf, r.status};  // no new point to measure
       const int nf = nf_switch + r.nf + ST::template new_point<Inplace>(f, p, unew, t + h, k);
-      if constexpr (requires { sc.krylov; }) {
-        if (sc.krylov) return nf;  // J is never formed: no estimate of its norm, so the method stays stiff
+      if constexpr (requires { sc.forms_jacobian(); }) {
+        if (!sc.forms_jacobian()) return nf;  // GMRES: no J, so no estimate of its norm; the method stays stiff
       }
       const R rho = R(sc.jacobian_norm_inf());
       const double size = visit_index<NSs>(c.ins, []<class B>(std::type_identity<B>) { return B::tableau::stability_size; });

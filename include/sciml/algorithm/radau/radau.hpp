@@ -38,8 +38,8 @@ struct RadauCache : NewtonCache<State> {
   void on_reject() { last = Verdict::Rejected; }
   void init(const State& u) {
     // the complex iteration matrix M - (a + ib) J is factored (dense or sparse LU); there is no matrix-free form
-    if constexpr (requires(RadauCache& c) { c.krylov; })
-      if (this->krylov)
+    if constexpr (requires(RadauCache& c) { c.linsolve; })
+      if (this->linsolve.kind == LinearSolverKind::Krylov)
         throw std::invalid_argument("linsolve: LinearSolver::GMRES is not available for RadauIIA5 (its complex "
                                     "linear systems need a factorisation): use the default linsolve, a sparse "
                                     "Jacobian (jac_prototype), or FBDF / KenCarp4 with GMRES");
