@@ -8,11 +8,7 @@
 namespace sciml::python {
 
 void bind_gradients(py::module_& m) {
-  m.def("gradient_methods", [] {
-    std::vector<std::string> names;
-    for (const auto& [k, v] : gradient_registry()) names.push_back(k);
-    return names;
-  });
+  m.def("gradient_methods", [] { return keys_of(gradient_registry()); });
 
   m.def("gradient", [](std::shared_ptr<PyModel> pm, const std::string& alg, const std::string& sense, const Array& u0,
                        double t0, double t1, const Array& p, const Array& ts, py::object data, py::object loss,

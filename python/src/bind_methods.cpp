@@ -7,11 +7,7 @@
 namespace sciml::python {
 
 void bind_methods(py::module_& m) {
-  m.def("methods", [] {
-    std::vector<std::string> names;
-    for (const auto& [k, v] : registry()) names.push_back(k);
-    return names;
-  });
+  m.def("methods", [] { return keys_of(registry()); });
 
   m.def("method_info", [] {
     py::list out;

@@ -16,6 +16,14 @@
 
 namespace sciml::python {
 
+// The names a registry (a map from name to entry) holds, in its order.
+template <class Map>
+std::vector<std::string> keys_of(const Map& registry) {
+  std::vector<std::string> names;
+  for (const auto& kv : registry) names.push_back(kv.first);
+  return names;
+}
+
 namespace py = pybind11;
 
 // One function a concern, called by module.cpp in this order (a class is registered before the functions whose
