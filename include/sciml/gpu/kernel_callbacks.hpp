@@ -6,6 +6,7 @@
 // (find_root_after_crossing), the step cut there and the affect applied; an affect that leaves the condition
 // on its root (a bounce) takes its next starting sign from 1/100 of a step later.
 #pragma once
+#include <type_traits>
 #include "../config.hpp"
 
 namespace sciml {

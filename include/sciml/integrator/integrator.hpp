@@ -36,7 +36,8 @@
 #include "../core/return_code.hpp"
 #include "../core/state.hpp"
 #include "../core/stats.hpp"
-#include "../linalg/dae_init.hpp"
+#include "../linalg/linear_solver_choice.hpp"
+#include "../problem/ode_function.hpp"
 #include "../problem/ode_problem.hpp"
 #include "../solution/ode_solution.hpp"
 #include "solve_options.hpp"
@@ -550,10 +551,10 @@ class Integrator : detail::StepLoop<Alg, typename Prob::state_type, typename Pro
                                               "state (std::vector); ") + Alg::name() + " on this state has no use for it");
     }
     cache.init(u);
-    if constexpr (has_mass_matrix_v<F>) {  // M u' = f: consistent algebraic variables first
-      cache.set_mass(f_.mass_matrix);
-      std::string msg = detail::initialize_algebraic<inplace>(f_, p, u, t, cache, tolview(), tmp, unew,
-                                                              sol.stats.nf);
+    // the family's own initialisation (step contract): M u' = f takes consistent algebraic variables first
+    if constexpr (requires { Step::template initialize<inplace>(f_, p, u, t, cache, tolview(), tmp, unew,
+                                                                sol.stats.nf); }) {
+      std::string msg = Step::template initialize<inplace>(f_, p, u, t, cache, tolview(), tmp, unew, sol.stats.nf);
       uprev = u;
       if (!msg.empty()) {
         sol.retcode = ReturnCode::InitialFailure;

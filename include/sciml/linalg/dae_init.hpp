@@ -63,4 +63,22 @@ std::string initialize_algebraic(const F& f, const P& p, State& u, T t, Cache& c
   return m.str();
 }
 
+// The step contract's initialisation hook (Step::initialize, called once before the first step) of the families
+// that solve M u' = f(u, p, t): the cache takes the mass matrix and the algebraic variables are made consistent.
+// Returns "" or the message of an InitialFailure. A family whose initial problem differs (an implicit DAE
+// F(u', u, p, t) = 0) brings its own initialize.
+struct MassMatrixInitialization {
+  static constexpr bool supports_mass_matrix = true;
+  template <bool Inplace, class F, class P, class State, class T, class Cache, class R>
+  static std::string initialize(const F& f, const P& p, State& u, T t, Cache& c, const TolView<R>& tol, State& w1,
+                                State& w2, long& nf) {
+    if constexpr (has_mass_matrix_v<F>) {
+      c.set_mass(f.mass_matrix);
+      return initialize_algebraic<Inplace>(f, p, u, t, c, tol, w1, w2, nf);
+    } else {
+      return {};
+    }
+  }
+};
+
 }  // namespace sciml::detail

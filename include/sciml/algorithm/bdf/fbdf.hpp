@@ -20,6 +20,7 @@
 #include "../../controller/step_controller.hpp"
 #include "../../core/state.hpp"
 #include "../../core/tolerance.hpp"
+#include "../../linalg/dae_init.hpp"
 #include "../../linalg/iteration_matrix.hpp"
 #include "../../linalg/newton.hpp"
 #include "../../problem/ode_problem.hpp"
@@ -156,7 +157,7 @@ struct BDFCache : NewtonCache<State> {
 // and k[2..6] = the differences D[1..5] scaled to the step (zero above the order), filled on demand for
 // interpolation (extra_stages) from the cache.
 template <int MaxOrder>
-struct BDFStep {
+struct BDFStep : MassMatrixInitialization {
   static_assert(MaxOrder >= 1 && MaxOrder <= bdf_max_order, "FBDF: the maximum order must be 1..5");
   template <class State>
   using cache_type = BDFCache<State, MaxOrder>;
@@ -164,7 +165,6 @@ struct BDFStep {
   static constexpr int embedded_order = 1;
   static constexpr int S = 1;
   static constexpr int TOT = 2 + bdf_max_order;
-  static constexpr bool supports_mass_matrix = true;
   static constexpr bool f_at_new_point = false;  // new_point evaluates nothing
 
   template <bool Inplace, class F, class P, class State, class K, class T, class Cache>

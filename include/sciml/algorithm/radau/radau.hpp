@@ -16,6 +16,7 @@
 #include "../../controller/step_controller.hpp"
 #include "../../core/state.hpp"
 #include "../../core/tolerance.hpp"
+#include "../../linalg/dae_init.hpp"
 #include "../../linalg/iteration_matrix.hpp"
 #include "../../linalg/newton.hpp"
 #include "../../problem/ode_problem.hpp"
@@ -59,14 +60,13 @@ struct RadauCache : NewtonCache<State> {
 
 // Integrator layout: k[0] = f(t, u), k[1..3] = Z_1..Z_3, k[4] = f(t + h, u_new) (the next k[0]).
 template <class Tab>
-struct RadauStep {
+struct RadauStep : MassMatrixInitialization {
   template <class State>
   using cache_type = RadauCache<State>;
   static constexpr int order = Tab::order;
   static constexpr int embedded_order = Tab::embedded_order;
   static constexpr int S = 5;
   static constexpr int TOT = 5;
-  static constexpr bool supports_mass_matrix = true;
 
   // l_j(theta): the collocation polynomial's weight of Z_j
   template <class R>

@@ -14,6 +14,7 @@
 #include "../../tableau/rosenbrock/rodas4.hpp"
 #include "../../tableau/rosenbrock/rodas5p.hpp"
 #include "../erk/explicit_rk.hpp"
+#include "../../linalg/dae_init.hpp"
 #include "../../linalg/iteration_matrix.hpp"
 
 namespace sciml {
@@ -26,7 +27,7 @@ namespace detail {
 //   u(t + theta h) = (1-theta) u + theta (u_new + (1-theta)(D_1 + theta (D_2 + theta D_3))), D_r = sum_i H_ri k_i.
 // Integrator layout: k[0] = f(t, u), k[1..s] = the stages, k[s+1] = f(t + h, u_new) (the next k[0]).
 template <class Tab>
-struct RosenbrockStep {
+struct RosenbrockStep : MassMatrixInitialization {
   template <class State>
   using cache_type = IterationMatrix<State>;
   static constexpr int s = Tab::stages;
@@ -34,7 +35,6 @@ struct RosenbrockStep {
   static constexpr int embedded_order = Tab::embedded_order;
   static constexpr int S = s + 2;
   static constexpr int TOT = S;
-  static constexpr bool supports_mass_matrix = true;
   static constexpr int tri(int i) { return i * (i - 1) / 2; }
 
   template <bool Inplace, class F, class P, class State, class K, class T, class Cache>

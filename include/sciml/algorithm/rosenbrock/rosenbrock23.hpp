@@ -10,13 +10,14 @@
 #include "../../controller/step_controller.hpp"
 #include "../../core/state.hpp"
 #include "../erk/explicit_rk.hpp"
+#include "../../linalg/dae_init.hpp"
 #include "../../linalg/iteration_matrix.hpp"
 
 namespace sciml {
 
 namespace detail {
 
-struct Rosenbrock23Step {
+struct Rosenbrock23Step : MassMatrixInitialization {
   template <class State>
   using cache_type = IterationMatrix<State>;
   static constexpr int order = 2;
@@ -24,7 +25,6 @@ struct Rosenbrock23Step {
   // k[0] = f(t, u), k[1..3] = the stages k1, k2, k3, k[4] = f(t + h, u_new) (the next step's k[0])
   static constexpr int S = 5;
   static constexpr int TOT = 5;
-  static constexpr bool supports_mass_matrix = true;
   static constexpr double d = 0.29289321881345247559915563789515;  // 1 / (2 + sqrt 2)
   static constexpr double e32 = 7.4142135623730950488016887242097;  // 6 + sqrt 2
 
