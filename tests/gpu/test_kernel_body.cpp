@@ -193,6 +193,9 @@ TEST(KernelBody, RefusesWhatAKernelCannotDo) {
   o.adaptive = false;  // no dt
   EXPECT_THROW(sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, ps, o), std::invalid_argument);
   o = {};
+  o.linsolve = sciml::LinearSolver::GMRES;  // was accepted and ignored
+  EXPECT_THROW(sciml::run_kernel_on_host(prob, sciml::Rodas5P{}, u0, ps, o), std::invalid_argument);
+  o = {};
   o.saveat = sciml::SaveAt(std::vector<double>{0.5, 2.0});
   EXPECT_THROW(sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, ps, o), std::invalid_argument);
   EXPECT_THROW(sciml::run_kernel_on_host(prob, sciml::Tsit5{}, u0, std::vector<sciml::SVector<double, 3>>(1), {}),

@@ -57,6 +57,10 @@ KernelOptions<T> kernel_options(const SolveOptions& o) {
   if (!o.abstol.per_component.empty())
     throw std::invalid_argument("abstol: a per-component abstol is not supported in a GPU kernel; give a scalar");
   if (!o.tstops.empty()) throw std::invalid_argument("tstops: not supported in a GPU kernel");
+  // a kernel's states are fixed-size: its implicit methods factor W in registers (as the host does for SVector)
+  if (o.linsolve == LinearSolver::GMRES)
+    throw std::invalid_argument("linsolve: LinearSolver::GMRES (and a preconditioner) is not available in a GPU "
+                                "kernel, whose implicit methods factor W in registers; use the default linsolve");
   if (o.dense.value_or(false)) throw std::invalid_argument("dense: a GPU kernel keeps no dense output; use saveat");
   if (o.save_everystep.value_or(false))
     throw std::invalid_argument("save_everystep: a GPU kernel saves at saveat times (or the end point) only");
