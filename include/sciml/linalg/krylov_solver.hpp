@@ -112,11 +112,17 @@ struct KrylovSolver {
     };
     x.setZero();
     const int maxiter = std::max(100, int(std::min<std::size_t>(n, 1000)));
+    GmresResult<T> r;
     if (preconditioner.solve) {
-      auto prec = [&](const T* r, T* z) { preconditioner.solve(std::span<const T>(r, n), std::span<T>(z, n)); };
-      return gmres.solve(op, prec, b.data(), x.data(), rtol, T(0), maxiter).iterations;
+      auto prec = [&](const T* rr, T* z) { preconditioner.solve(std::span<const T>(rr, n), std::span<T>(z, n)); };
+      r = gmres.solve(op, prec, b.data(), x.data(), rtol, T(0), maxiter);
+    } else {
+      r = gmres.solve(op, IdentityPreconditioner{}, b.data(), x.data(), rtol, T(0), maxiter);
     }
-    return gmres.solve(op, IdentityPreconditioner{}, b.data(), x.data(), rtol, T(0), maxiter).iterations;
+    // NaN or Inf met in the iteration (f, or the user's preconditioner): GMRES stops with x as it was, which the
+    // Newton iteration would read as a zero correction, i.e. converged. A NaN x makes it fail instead (h shrinks).
+    if (!std::isfinite(double(r.residual))) x.setConstant(std::numeric_limits<T>::quiet_NaN());
+    return r.iterations;
   }
   bool factor_algebraic(const std::vector<std::size_t>&, const std::vector<std::size_t>&,
                         const std::vector<std::size_t>&, const std::vector<std::size_t>&) {
